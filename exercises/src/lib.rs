@@ -1,0 +1,12 @@
+//! # Exercises
+//!
+//! One module per chapter. Each holds the heart of that chapter with its body left as `todo!()`
+//! and a `// TODO` that says what to do; everything around it is written for you.
+//!
+//! * `cargo run -p exercises` shows which exercises pass, the next one to do, its file and its
+//!   page in the book; `cargo run -p exercises -- hint ch03.1` gives a hint.
+//! * `cargo test -p exercises ch03` runs one chapter's tests.
+//!
+//! The finished versions are in `solutions/`: look only when you are stuck.
+// The stubs name their parameters for you to use; until you do, they are unused.
+#![allow(unused_variables)]

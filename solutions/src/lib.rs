@@ -1,0 +1,4 @@
+//! # Solutions
+//!
+//! The exercises of `exercises/`, finished. The tests in `exercises/tests/` run against this crate
+//! as part of `cargo test` at the root, so every solution here is checked on every change.

@@ -1,0 +1,10 @@
+//! # Event loops from scratch
+//!
+//! The library behind the book: one module per chapter, in reading order, each a snapshot that
+//! builds on the ones before it, plus [`sys`], the thin layer over the system calls that every
+//! chapter shares.
+//!
+//! Nothing here uses mio, tokio, polling or any other event-loop crate: the point is to build one.
+#![deny(missing_docs)]
+
+pub mod sys;

@@ -1,0 +1,198 @@
+//! Helpers shared by the integration tests: run a chapter program as a reader would, connect
+//! real sockets to it, and read what comes back, always with a timeout so a broken server fails
+//! a test instead of hanging it.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+/// How long any single step may take before the test gives up. Generous: CI machines are busy.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A chapter program running in the background, listening on a port the kernel chose.
+pub struct Program {
+    child: Child,
+    lines: Receiver<String>,
+    /// The port from the program's first line, `listening on 127.0.0.1:PORT`.
+    pub port: u16,
+}
+
+impl Program {
+    /// Starts `exe` (use `env!("CARGO_BIN_EXE_chNN-slug")`) with `--port 0` and `args`, and waits
+    /// for its `listening on 127.0.0.1:PORT` line.
+    #[track_caller]
+    pub fn start(exe: &str, args: &[&str]) -> Program {
+        let mut child = Command::new(exe)
+            .arg("--port")
+            .arg("0")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {exe}: {e}"));
+        let lines = forward_lines(child.stdout.take().unwrap());
+        let mut program = Program {
+            child,
+            lines,
+            port: 0,
+        };
+        let first = program.next_line();
+        let port = first
+            .strip_prefix("listening on 127.0.0.1:")
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("expected `listening on 127.0.0.1:PORT`, got {first:?}"));
+        program.port = port;
+        program
+    }
+
+    /// Connects a client to the program.
+    #[track_caller]
+    pub fn connect(&self) -> Client {
+        Client::connect(self.port)
+    }
+
+    /// The next line the program printed on stdout (without the newline).
+    #[track_caller]
+    pub fn next_line(&mut self) -> String {
+        match self.lines.recv_timeout(PATIENCE) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => panic!("the program printed nothing for {PATIENCE:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the program closed its stdout"),
+        }
+    }
+
+    /// Skips printed lines until one contains `needle`, and returns it.
+    #[track_caller]
+    pub fn wait_for_line(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!("no line containing {needle:?} within {PATIENCE:?}"),
+            }
+        }
+    }
+
+    /// Sends `SIGINT`, as Ctrl-C in a terminal would.
+    pub fn interrupt(&self) {
+        // SAFETY: kill takes plain integers; the pid is our own child, not yet reaped.
+        let rc = unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+        assert_eq!(rc, 0, "kill(SIGINT) failed");
+    }
+
+    /// Waits for the program to exit, and returns its status and whatever it printed meanwhile.
+    #[track_caller]
+    pub fn wait_for_exit(&mut self) -> (ExitStatus, Vec<String>) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let rest = self.lines.try_iter().collect();
+                return (status, rest);
+            }
+            assert!(Instant::now() < deadline, "the program did not exit within {PATIENCE:?}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The child's process id (for `/proc/PID/...`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn forward_lines(stdout: ChildStdout) -> Receiver<String> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// A test client: a blocking TCP connection whose reads time out.
+pub struct Client {
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    /// Connects to `127.0.0.1:port`.
+    #[track_caller]
+    pub fn connect(port: u16) -> Client {
+        let stream = TcpStream::connect(("127.0.0.1", port))
+            .unwrap_or_else(|e| panic!("connect to 127.0.0.1:{port}: {e}"));
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        Client {
+            reader: BufReader::new(stream),
+        }
+    }
+
+    /// Sends `bytes`.
+    #[track_caller]
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.reader.get_mut().write_all(bytes).unwrap();
+    }
+
+    /// Reads one line (without its `\n`); panics on timeout or end of stream.
+    #[track_caller]
+    pub fn read_line(&mut self) -> String {
+        let mut line = String::new();
+        let n = self
+            .reader
+            .read_line(&mut line)
+            .unwrap_or_else(|e| panic!("reading a line: {e}"));
+        assert!(n > 0, "the server closed the connection");
+        line.truncate(line.trim_end_matches(['\r', '\n']).len());
+        line
+    }
+
+    /// Reads exactly `n` bytes.
+    #[track_caller]
+    pub fn read_exact(&mut self, n: usize) -> Vec<u8> {
+        let mut buf = vec![0; n];
+        self.reader.read_exact(&mut buf).unwrap();
+        buf
+    }
+
+    /// Whether nothing arrives within `wait` (the connection stays open and silent).
+    pub fn is_silent_for(&mut self, wait: Duration) -> bool {
+        let stream = self.reader.get_ref();
+        stream.set_read_timeout(Some(wait)).unwrap();
+        let mut byte = [0u8; 1];
+        let silent = match self.reader.read(&mut byte) {
+            Err(e) => matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            Ok(_) => false,
+        };
+        self.reader.get_ref().set_read_timeout(Some(PATIENCE)).unwrap();
+        silent
+    }
+
+    /// Reads until the server closes the connection; returns what arrived.
+    #[track_caller]
+    pub fn read_to_end(&mut self) -> Vec<u8> {
+        let mut all = Vec::new();
+        self.reader.read_to_end(&mut all).unwrap();
+        all
+    }
+
+    /// The underlying stream, for shutdown and the like.
+    pub fn stream(&self) -> &TcpStream {
+        self.reader.get_ref()
+    }
+}
