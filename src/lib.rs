@@ -7,4 +7,6 @@
 //! Nothing here uses mio, tokio, polling or any other event-loop crate: the point is to build one.
 #![deny(missing_docs)]
 
+pub mod ch05_timers;
+pub mod ch06_pollers;
 pub mod sys;
