@@ -24,9 +24,10 @@ struct Args {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let report_every = match args.report_every {
-        s if s == 0.0 => None,
-        s => Some(Duration::try_from_secs_f64(s).map_err(|e| format!("--report-every: {e}"))?),
+    let report_every = match Duration::try_from_secs_f64(args.report_every) {
+        Ok(d) if d.is_zero() => None,
+        Ok(d) => Some(d),
+        Err(e) => return Err(format!("--report-every {}: {e}", args.report_every).into()),
     };
     signal::install_stop_handler()?;
     let listener = net::listen_tcp(args.port)?;
