@@ -94,7 +94,7 @@ mod try_read {
 
     #[test]
     fn a_reset_connection_is_an_error() {
-        let (ours, mut theirs) = nonblocking_pair();
+        let (ours, theirs) = nonblocking_pair();
         // We send something the peer never reads; when it closes, Linux resets the connection.
         (&ours).write_all(b"unread").unwrap();
         drop(theirs);
