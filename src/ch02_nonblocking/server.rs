@@ -89,19 +89,22 @@ impl Server {
     /// [`Server::run`] calls it again.
     pub fn turn(&mut self) -> io::Result<()> {
         self.accept_waiting()?;
-        for client in &mut self.clients {
-            if let Err(e) = serve(client, &mut self.buf) {
-                println!("client {} dropped: {e}", client.id);
-                client.eof = true;
-                client.pending.clear(); // nobody to send it to
-            }
-        }
-        self.clients.retain(|c| {
-            if c.is_done() {
-                println!("client {} disconnected ({} bytes echoed)", c.id, c.echoed);
-            }
-            !c.is_done()
-        });
+        // `retain_mut` visits every client once and drops (closes) those that return false.
+        self.clients
+            .retain_mut(|client| match serve(client, &mut self.buf) {
+                Ok(()) if client.is_done() => {
+                    println!(
+                        "client {} disconnected ({} bytes echoed)",
+                        client.id, client.echoed
+                    );
+                    false
+                }
+                Ok(()) => true,
+                Err(e) => {
+                    println!("client {} dropped: {e}", client.id);
+                    false
+                }
+            });
         Ok(())
     }
     // ANCHOR_END: turn
