@@ -37,24 +37,51 @@ enum Accepted {
 }
 
 // ANCHOR: accept
-/// Takes the next connection, sorting `accept`'s errors into "try again" and "give up".
+/// Whether an error from `accept` is about one connection or one moment, not about the
+/// listening socket, so that the server should carry on and call `accept` again.
 ///
-/// * `EINTR`: a signal (Ctrl-C) woke us; the caller checks the stop flag.
-/// * `ECONNABORTED`: the client gave up while its connection sat in the queue; nothing to do.
-/// * `EMFILE`/`ENFILE`: out of file descriptors. The connection stays queued, so calling
-///   `accept` again at once would fail again at once: we pause briefly instead of spinning.
+/// * `EINTR`: a signal woke us (Ctrl-C); the caller looks at the stop flag first.
+/// * `ECONNABORTED`: the client gave up while its connection sat in the queue.
+/// * `EPROTO`, `ENETDOWN`, `ENOPROTOOPT`, `EHOSTDOWN`, `ENONET`, `EHOSTUNREACH`, `EOPNOTSUPP`,
+///   `ENETUNREACH`: Linux reports a network error already pending on the new connection through
+///   `accept`; `accept(2)` says to treat these like `EAGAIN` and retry.
+/// * `EMFILE`/`ENFILE`: out of file descriptors (this process's limit, or the system's). The
+///   connection stays queued until some other fd is closed.
+///
+/// Anything else (`EBADF`, `EINVAL`, `ENOTSOCK`, …) is a bug in the server: give up.
+pub fn accept_should_retry(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(
+            libc::EINTR
+                | libc::ECONNABORTED
+                | libc::EPROTO
+                | libc::ENETDOWN
+                | libc::ENOPROTOOPT
+                | libc::EHOSTDOWN
+                | libc::ENONET
+                | libc::EHOSTUNREACH
+                | libc::EOPNOTSUPP
+                | libc::ENETUNREACH
+                | libc::EMFILE
+                | libc::ENFILE
+        )
+    )
+}
+
+/// Takes the next connection from the queue, blocking until there is one.
 fn accept_next(listener: BorrowedFd<'_>) -> io::Result<Accepted> {
     match net::accept(listener) {
         Ok((conn, peer)) => Ok(Accepted::Client(conn, peer)),
-        Err(e) => match e.raw_os_error() {
-            Some(libc::EINTR | libc::ECONNABORTED) => Ok(Accepted::TryAgain),
-            Some(libc::EMFILE | libc::ENFILE) => {
-                println!("accept failed: {e}; pausing 100 ms");
-                std::thread::sleep(Duration::from_millis(100));
-                Ok(Accepted::TryAgain)
-            }
-            _ => Err(e),
-        },
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
+            // The connection is still queued, so accepting again at once would fail again at
+            // once: pause instead of spinning.
+            println!("accept failed: {e}; pausing 100 ms");
+            std::thread::sleep(Duration::from_millis(100));
+            Ok(Accepted::TryAgain)
+        }
+        Err(e) if accept_should_retry(&e) => Ok(Accepted::TryAgain),
+        Err(e) => Err(e),
     }
 }
 // ANCHOR_END: accept
@@ -162,4 +189,19 @@ pub fn shutdown(fd: BorrowedFd<'_>) -> io::Result<()> {
     // SAFETY: plain integer arguments; `fd` is open for the duration of the borrow.
     ok_or_errno(unsafe { libc::shutdown(fd.as_raw_fd(), libc::SHUT_RDWR) })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_connection_accept_errors_are_retried_and_bugs_are_not() {
+        for errno in [libc::EINTR, libc::ECONNABORTED, libc::EPROTO, libc::EMFILE] {
+            assert!(accept_should_retry(&io::Error::from_raw_os_error(errno)));
+        }
+        for errno in [libc::EBADF, libc::EINVAL, libc::ENOTSOCK] {
+            assert!(!accept_should_retry(&io::Error::from_raw_os_error(errno)));
+        }
+    }
 }

@@ -3,6 +3,7 @@
 use super::client::{Client, PENDING_CAP};
 use super::cpu::{CpuReport, cpu_time};
 use super::io::{Flushed, ReadOutcome, flush_pending, try_read};
+use crate::ch01_loop::server::accept_should_retry;
 use crate::sys::{net, signal};
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
@@ -123,19 +124,19 @@ impl Server {
                     println!("client {} connected from {peer}", self.accepted);
                     self.clients.push(Client::new(self.accepted, fd));
                 }
-                Err(e) => {
-                    match e.raw_os_error() {
-                        Some(libc::EAGAIN | libc::EINTR | libc::ECONNABORTED) => {}
-                        // Out of fds: the connection stays queued; we retry next turn anyway.
-                        Some(libc::EMFILE | libc::ENFILE) if !self.accept_failing => {
-                            println!("accept failed: {e}");
-                            self.accept_failing = true;
-                        }
-                        Some(libc::EMFILE | libc::ENFILE) => {}
-                        _ => return Err(e),
+                // Nobody else is waiting: done for this turn.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if accept_should_retry(&e) => {
+                    // Out of fds: the connection stays queued and we retry next turn anyway.
+                    // Log that once, not once per turn.
+                    let out_of_fds = matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE));
+                    if out_of_fds && !self.accept_failing {
+                        println!("accept failed: {e}");
                     }
+                    self.accept_failing = out_of_fds;
                     return Ok(());
                 }
+                Err(e) => return Err(e),
             }
         }
         Ok(())
