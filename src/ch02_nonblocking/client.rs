@@ -2,6 +2,7 @@
 
 use std::os::fd::OwnedFd;
 
+// ANCHOR: client
 /// Stop reading from a client once this many bytes wait to be written back to it.
 ///
 /// A client that sends without reading would otherwise make us buffer without limit. With the
@@ -27,6 +28,7 @@ pub struct Client {
     /// Bytes echoed back so far.
     pub echoed: u64,
 }
+// ANCHOR_END: client
 
 impl Client {
     /// A newly accepted client with nothing pending.
