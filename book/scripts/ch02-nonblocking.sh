@@ -29,8 +29,10 @@ PY
 python3 - target/release/ch01-loop target/release/ch02-nonblocking > "$out/ch02-compare.txt" <<'PY'
 import os, signal, subprocess, sys, time
 tick = os.sysconf("SC_CLK_TCK")
+load = os.getloadavg()[0]
+busy = " (other programs were competing for the cores)" if load > 1 else ""
 print(f"machine: {os.uname().sysname} {os.uname().release}, {os.cpu_count()} cores, "
-      f"load average {os.getloadavg()[0]:.1f} (other programs were running too)")
+      f"load average {load:.1f}{busy}")
 print(f"{'server':<18} {'idle for':>8} {'CPU used':>9} {'share of one core':>18}")
 for exe, extra in [(sys.argv[1], []), (sys.argv[2], ["--report-every", "0"])]:
     p = subprocess.Popen([exe, "--port", "0"] + extra, stdout=subprocess.PIPE, text=True)
