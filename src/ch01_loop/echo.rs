@@ -26,8 +26,8 @@ pub const BUF_SIZE: usize = 4096;
 ///
 /// # `EINTR`
 ///
-/// This is the one place the blocking echo handles [`io::ErrorKind::Interrupted`]: a signal
-/// arrived while `read` slept. If `should_stop()` is true (Ctrl-C) we return
+/// This is the one place the echo decides what [`io::ErrorKind::Interrupted`] from `read` means
+/// (`write_all` simply retries): a signal arrived while `read` slept. If `should_stop()` is true (Ctrl-C) we return
 /// [`Echoed::Stopped`]; otherwise the signal was for something else and we read again.
 pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<Echoed> {
     let mut buf = [0u8; BUF_SIZE];

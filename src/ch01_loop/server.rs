@@ -143,8 +143,8 @@ fn serve_thread_per_client(listener: BorrowedFd<'_>) -> io::Result<Summary> {
         println!("client {id} connected from {peer}");
         let conn = Arc::new(conn);
         open.lock().unwrap().insert(id, Arc::clone(&conn));
-        let (open, bytes) = (Arc::clone(&open), Arc::clone(&bytes));
-        workers.push(std::thread::spawn(move || {
+        let (still_open, bytes) = (Arc::clone(&open), Arc::clone(&bytes));
+        let worker = std::thread::Builder::new().spawn(move || {
             // Ctrl-C must interrupt the main thread's `accept`, not this thread's `read`.
             if let Err(e) = signal::block_stop_signals_in_this_thread() {
                 println!("client {id}: cannot block signals: {e}");
@@ -156,8 +156,17 @@ fn serve_thread_per_client(listener: BorrowedFd<'_>) -> io::Result<Summary> {
                 }
                 Err(e) => println!("client {id} dropped: {e}"),
             }
-            open.lock().unwrap().remove(&id);
-        }));
+            still_open.lock().unwrap().remove(&id);
+        });
+        match worker {
+            Ok(worker) => workers.push(worker),
+            Err(e) => {
+                // Out of threads (EAGAIN: `ulimit -u`, `pids.max`) or memory for a stack: this
+                // client is turned away, the others carry on.
+                println!("client {id} dropped: cannot start a thread: {e}");
+                open.lock().unwrap().remove(&id);
+            }
+        }
         // Forget the threads that have finished, so a long run does not pile up handles.
         workers.retain(|w| !w.is_finished());
     }
