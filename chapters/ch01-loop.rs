@@ -9,6 +9,7 @@ use clap::Parser;
 use eventloops::ch01_loop::server::{Mode, serve};
 use eventloops::sys::{net, signal};
 use std::os::fd::AsFd;
+use std::process::ExitCode;
 
 /// A blocking echo server: one client at a time, or one thread per client.
 #[derive(Parser)]
@@ -21,10 +22,20 @@ struct Args {
     threads: bool,
 }
 
-fn main() -> std::io::Result<()> {
-    let args = Args::parse();
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ch01-loop: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     signal::install_stop_handler()?;
-    let listener = net::listen_tcp(args.port)?;
+    let listener = net::listen_tcp(args.port)
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
     println!(
         "listening on 127.0.0.1:{}",
         net::local_port(listener.as_fd())?

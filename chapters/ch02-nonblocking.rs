@@ -9,6 +9,7 @@ use clap::Parser;
 use eventloops::ch02_nonblocking::server::Server;
 use eventloops::sys::{net, signal};
 use std::os::fd::AsFd;
+use std::process::ExitCode;
 use std::time::Duration;
 
 /// A busy-polling echo server: one thread, non-blocking sockets, and a CPU report.
@@ -22,15 +23,25 @@ struct Args {
     report_every: f64,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ch02-nonblocking: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let report_every = match Duration::try_from_secs_f64(args.report_every) {
         Ok(d) if d.is_zero() => None,
         Ok(d) => Some(d),
         Err(e) => return Err(format!("--report-every {}: {e}", args.report_every).into()),
     };
     signal::install_stop_handler()?;
-    let listener = net::listen_tcp(args.port)?;
+    let listener = net::listen_tcp(args.port)
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
     println!(
         "listening on 127.0.0.1:{}",
         net::local_port(listener.as_fd())?

@@ -144,3 +144,19 @@ fn reset_on_close(stream: &TcpStream) {
     };
     assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
 }
+
+#[test]
+fn a_port_already_in_use_is_a_clear_error() {
+    let server = Program::start(EXE, &[]);
+    let output = std::process::Command::new(EXE)
+        .args(["--port", &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("ch01-loop: cannot listen on 127.0.0.1:")
+            && stderr.contains("Address already in use"),
+        "unexpected error message {stderr:?}"
+    );
+}
