@@ -32,11 +32,13 @@ pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
 
 /// Exercise ch01.2: echoes everything `conn` sends back to it, until end of file.
 ///
-/// Returns [`Echoed::PeerClosed`] with the number of bytes echoed when `read` returns 0. When
-/// `read` fails with `EINTR` (a signal woke it), asks `should_stop()`: if true, returns
-/// [`Echoed::Stopped`] with the count so far; if false, reads again. Any other error is returned.
+/// Returns [`Echoed::PeerClosed`] with the number of bytes echoed when `read` returns 0. Before
+/// each `read`, and when `read` fails with `EINTR` (a signal woke it), asks `should_stop()`: if
+/// true, returns [`Echoed::Stopped`] with the count so far; if false, goes on (reads again). Any
+/// other error is returned.
 pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<Echoed> {
-    // TODO: loop: `net::read` into a `[0u8; BUF_SIZE]` buffer; 0 means end of file; otherwise
-    // `write_all` what you read and count it. Handle `EINTR` as the doc comment says.
+    // TODO: loop: ask `should_stop()`; `net::read` into a `[0u8; BUF_SIZE]` buffer; 0 means end
+    // of file; otherwise `write_all` what you read and count it. Handle `EINTR` as the doc
+    // comment says.
     todo!("exercise ch01.2: echo")
 }

@@ -38,24 +38,26 @@ pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
 
 /// Exercise ch01.2: echoes everything `conn` sends back to it, until end of file.
 ///
-/// Returns [`Echoed::PeerClosed`] with the number of bytes echoed when `read` returns 0. When
-/// `read` fails with `EINTR` (a signal woke it), asks `should_stop()`: if true, returns
-/// [`Echoed::Stopped`] with the count so far; if false, reads again. Any other error is returned.
+/// Returns [`Echoed::PeerClosed`] with the number of bytes echoed when `read` returns 0. Before
+/// each `read`, and when `read` fails with `EINTR` (a signal woke it), asks `should_stop()`: if
+/// true, returns [`Echoed::Stopped`] with the count so far; if false, goes on (reads again). Any
+/// other error is returned.
 pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<Echoed> {
     let mut buf = [0u8; BUF_SIZE];
     let mut total = 0u64;
     loop {
+        // Asked before every read, including the one after a read that a signal interrupted.
+        if should_stop() {
+            return Ok(Echoed::Stopped(total));
+        }
         match net::read(conn, &mut buf) {
             Ok(0) => return Ok(Echoed::PeerClosed(total)),
             Ok(n) => {
                 write_all(conn, &buf[..n])?;
                 total += n as u64;
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                if should_stop() {
-                    return Ok(Echoed::Stopped(total));
-                }
-            }
+            // A signal woke us: go round, and the check above decides.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
     }

@@ -26,24 +26,32 @@ pub const BUF_SIZE: usize = 4096;
 ///
 /// # `EINTR`
 ///
-/// This is the one place the echo decides what [`io::ErrorKind::Interrupted`] from `read` means
-/// (`write_all` simply retries): a signal arrived while `read` slept. If `should_stop()` is true (Ctrl-C) we return
-/// [`Echoed::Stopped`]; otherwise the signal was for something else and we read again.
+/// This is the one place the echo decides what an interrupted `read`
+/// ([`io::ErrorKind::Interrupted`]) means (`write_all` simply retries): a signal arrived while
+/// `read` slept. If `should_stop()` is true (Ctrl-C) we return [`Echoed::Stopped`]; otherwise the
+/// signal was for something else and we read again.
+///
+/// We ask `should_stop()` before *every* `read`, not only after an interrupted one. A signal that
+/// arrives while we are not asleep (say, during `write_all`) runs its handler at once, and the
+/// `read` that follows would then sleep with nothing left to interrupt it. Checking first shrinks
+/// that window to a few instructions; closing it completely needs the signal turned into
+/// something the sleeping call waits on, which is chapter 9's subject.
 pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<Echoed> {
     let mut buf = [0u8; BUF_SIZE];
     let mut total = 0u64;
     loop {
+        // Asked before every read, including the one after a read that a signal interrupted.
+        if should_stop() {
+            return Ok(Echoed::Stopped(total));
+        }
         match net::read(conn, &mut buf) {
             Ok(0) => return Ok(Echoed::PeerClosed(total)),
             Ok(n) => {
                 net::write_all(conn, &buf[..n])?;
                 total += n as u64;
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                if should_stop() {
-                    return Ok(Echoed::Stopped(total));
-                }
-            }
+            // A signal woke us: go round, and the check above decides.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
     }
