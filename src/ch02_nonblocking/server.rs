@@ -30,11 +30,16 @@ pub struct Summary {
 
 /// The server's state between turns.
 pub struct Server {
+    /// The listening socket, non-blocking: `accept` says `EAGAIN` when nobody is waiting.
     listener: OwnedFd,
+    /// Every open connection, in the order accepted; each gets one read and one flush per turn.
     clients: Vec<Client>,
+    /// Connections accepted so far; the last one's number in the log.
     accepted: u64,
     /// Whether the last `accept` failed (for example `EMFILE`), so we log it only once.
     accept_failing: bool,
+    /// The one read buffer, shared by all clients: what is read goes straight into the client's
+    /// pending output, so nothing needs to stay here between reads.
     buf: Vec<u8>,
 }
 
