@@ -92,10 +92,13 @@ mod try_read {
         assert_eq!(try_read(ours.as_fd(), &mut buf).unwrap(), ReadOutcome::Eof);
     }
 
+    // Linux resets a Unix stream socket whose peer closes with unread data; other kernels may
+    // report plain end of file instead.
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_reset_connection_is_an_error() {
         let (ours, theirs) = nonblocking_pair();
-        // We send something the peer never reads; when it closes, Linux resets the connection.
+        // We send something the peer never reads; when it closes, the connection is reset.
         (&ours).write_all(b"unread").unwrap();
         drop(theirs);
         let mut buf = [0u8; 16];
