@@ -20,4 +20,48 @@ pub struct Exercise {
 }
 
 /// All exercises, in the book's order.
-pub const EXERCISES: &[Exercise] = &[];
+pub const EXERCISES: &[Exercise] = &[
+    Exercise {
+        id: "ch01.1",
+        title: "write all of a buffer, through short writes and EINTR",
+        module: "ch01_loop",
+        function: "write_all",
+        tests: "write_all::",
+        page: "ch01-loop.md#exercises",
+        hint: "Keep a slice `rest` of what is left. `net::write(fd, rest)` returns Ok(n): move the \
+               slice on with `rest = &rest[n..]`. Loop while it is not empty; `continue` on \
+               ErrorKind::Interrupted; `return Err(e)` on anything else.",
+    },
+    Exercise {
+        id: "ch01.2",
+        title: "echo a connection until end of file",
+        module: "ch01_loop",
+        function: "echo",
+        tests: "echo::",
+        page: "ch01-loop.md#exercises",
+        hint: "`match net::read(conn, &mut buf)` with four arms: Ok(0) is end of file, Ok(n) means \
+               `write_all(conn, &buf[..n])?` and add n, Err(e) with ErrorKind::Interrupted asks \
+               should_stop(), and any other Err is returned.",
+    },
+    Exercise {
+        id: "ch02.1",
+        title: "one non-blocking read: data, nothing now, or end of file",
+        module: "ch02_nonblocking",
+        function: "try_read",
+        tests: "try_read::",
+        page: "ch02-nonblocking.md#exercises",
+        hint: "One `match net::read(fd, buf)`: Ok(0) is Eof, Ok(n) is Data(n), an error whose \
+               kind() is WouldBlock or Interrupted is Nothing, any other error is returned.",
+    },
+    Exercise {
+        id: "ch02.2",
+        title: "flush a pending-output buffer after a short write",
+        module: "ch02_nonblocking",
+        function: "flush_pending",
+        tests: "flush_pending::",
+        page: "ch02-nonblocking.md#exercises",
+        hint: "Count `written` from 0. Loop: if written == pending.len() you are done (All); \
+               otherwise write &pending[written..] and add what it took. WouldBlock means \
+               stop (Partly). After the loop, `pending.drain(..written)` keeps only the tail.",
+    },
+];

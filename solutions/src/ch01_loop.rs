@@ -1,0 +1,64 @@
+//! # Chapter 1 exercises: the blocking echo
+//!
+//! The heart of chapter 1's server is two loops on a blocking socket: sending a whole buffer
+//! (the kernel may take only part of it), and echoing a connection until the client hangs up.
+//! The system calls are ready for you in `eventloops::sys::net` (`read`, `write`).
+//!
+//! Check your work with `cargo test -p exercises ch01`; the book's page is
+//! `book/src/ch01-loop.md`, section "Exercises".
+
+// Unused until you write the exercises; the `allow` keeps the untouched stubs warning-free.
+#[allow(unused_imports)]
+use eventloops::sys::net;
+use std::io;
+use std::os::fd::BorrowedFd;
+
+pub use eventloops::ch01_loop::echo::Echoed;
+
+/// The buffer size for one `read` in [`echo`].
+pub const BUF_SIZE: usize = 4096;
+
+/// Exercise ch01.1: writes all of `buf` to a blocking socket.
+///
+/// `net::write(fd, bytes)` returns how many bytes the kernel took. On a blocking socket that is
+/// usually all of them, but a signal arriving mid-write makes it return early with fewer (a short
+/// write), or fail with [`io::ErrorKind::Interrupted`] (`EINTR`) if it had taken none yet.
+/// Other errors (`EPIPE`: the peer has gone) are returned to the caller.
+pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
+    let mut rest = buf;
+    while !rest.is_empty() {
+        match net::write(fd, rest) {
+            Ok(n) => rest = &rest[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Exercise ch01.2: echoes everything `conn` sends back to it, until end of file.
+///
+/// Returns [`Echoed::PeerClosed`] with the number of bytes echoed when `read` returns 0. Before
+/// each `read`, and when `read` fails with `EINTR` (a signal woke it), asks `should_stop()`: if
+/// true, returns [`Echoed::Stopped`] with the count so far; if false, goes on (reads again). Any
+/// other error is returned.
+pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<Echoed> {
+    let mut buf = [0u8; BUF_SIZE];
+    let mut total = 0u64;
+    loop {
+        // Asked before every read, including the one after a read that a signal interrupted.
+        if should_stop() {
+            return Ok(Echoed::Stopped(total));
+        }
+        match net::read(conn, &mut buf) {
+            Ok(0) => return Ok(Echoed::PeerClosed(total)),
+            Ok(n) => {
+                write_all(conn, &buf[..n])?;
+                total += n as u64;
+            }
+            // A signal woke us: go round, and the check above decides.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Chapter 1's blocking echo server, end to end: real sockets against the real program.
+
+mod util;
+
+use std::net::TcpStream;
+use std::os::fd::AsRawFd;
+use std::process::ExitStatus;
+use std::time::{Duration, Instant};
+use util::Program;
+
+const EXE: &str = env!("CARGO_BIN_EXE_ch01-loop");
+
+/// How long a client must hear nothing to count as "waiting". Long enough that a server that did
+/// answer would have, short enough to keep the test quick.
+const SILENCE: Duration = Duration::from_millis(300);
+
+#[test]
+fn echoes_bytes_back_unchanged() {
+    let mut server = Program::start(EXE, &[]);
+    let mut client = server.connect();
+    // Every byte value, including 0 and newlines, in a message longer than one read buffer.
+    let message: Vec<u8> = (0..20_000u32).map(|i| (i % 256) as u8).collect();
+    client.send(&message);
+    assert_eq!(client.read_exact(message.len()), message);
+    client.send(b"hello\n");
+    assert_eq!(client.read_line(), "hello");
+    server.wait_for_line("client 1 connected from 127.0.0.1:");
+    drop(client);
+    server.wait_for_line("client 1 disconnected (20006 bytes echoed)");
+}
+
+#[test]
+fn second_client_waits_until_the_first_leaves() {
+    let mut server = Program::start(EXE, &[]);
+    let mut first = server.connect();
+    first.send(b"one\n");
+    assert_eq!(first.read_line(), "one");
+    // The kernel completes the second handshake (connect succeeds), but nobody accepts it.
+    let mut second = server.connect();
+    second.send(b"two\n");
+    assert!(
+        second.is_silent_for(SILENCE),
+        "the second client was answered while the first was still connected"
+    );
+    // The first client is still served meanwhile.
+    first.send(b"still one\n");
+    assert_eq!(first.read_line(), "still one");
+    drop(first);
+    // Now the server accepts the second connection and finds "two" waiting in its buffer.
+    assert_eq!(second.read_line(), "two");
+    server.wait_for_line("client 2 connected");
+}
+
+#[test]
+fn with_threads_both_clients_are_served_at_once() {
+    let mut server = Program::start(EXE, &["--threads"]);
+    let mut first = server.connect();
+    first.send(b"one\n");
+    assert_eq!(first.read_line(), "one");
+    let mut second = server.connect();
+    second.send(b"two\n");
+    assert_eq!(second.read_line(), "two");
+    first.send(b"one again\n");
+    assert_eq!(first.read_line(), "one again");
+    server.wait_for_line("client 2 connected");
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_when_idle() {
+    for args in [&[][..], &["--threads"][..]] {
+        let mut server = Program::start(EXE, args);
+        let (status, lines) = stop(&mut server);
+        assert!(status.success(), "{args:?}: exit status {status}");
+        assert!(
+            lines.iter().any(|l| l.starts_with("stopped: 0 clients")),
+            "{args:?}: no summary line in {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_with_a_client_connected() {
+    for args in [&[][..], &["--threads"][..]] {
+        let mut server = Program::start(EXE, args);
+        let mut client = server.connect();
+        client.send(b"hi\n");
+        assert_eq!(client.read_line(), "hi");
+        server.wait_for_line("client 1 connected");
+        // The server (or its worker) is now blocked in `read` on this connection.
+        let (status, lines) = stop(&mut server);
+        assert!(status.success(), "{args:?}: exit status {status}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("stopped: 1 clients served, 3 bytes")),
+            "{args:?}: no summary line in {lines:?}"
+        );
+        // The server closed our connection on its way out.
+        assert!(client.read_to_end().is_empty());
+    }
+}
+
+#[test]
+fn client_vanishing_mid_stream_does_not_kill_the_server() {
+    for args in [&[][..], &["--threads"][..]] {
+        let mut server = Program::start(EXE, args);
+        let rude = server.connect();
+        // Send a lot, read nothing back, then reset the connection: the server's writes fail
+        // with ECONNRESET or EPIPE (or its read sees ECONNRESET).
+        let mut writer = rude.stream().try_clone().unwrap();
+        std::io::Write::write_all(&mut writer, &vec![b'x'; 64 * 1024]).unwrap();
+        drop(writer);
+        reset_on_close(rude.stream());
+        drop(rude);
+        let line = server.wait_for_line("client 1 d");
+        assert!(
+            line.contains("dropped") || line.contains("disconnected"),
+            "{args:?}: {line}"
+        );
+        // Still serving.
+        let mut polite = server.connect();
+        polite.send(b"still there?\n");
+        assert_eq!(polite.read_line(), "still there?");
+    }
+}
+
+/// Sets `SO_LINGER` to zero, so that closing the socket sends a reset (RST) instead of an orderly
+/// end of file: the peer's next `read` or `write` fails with `ECONNRESET` or `EPIPE`.
+fn reset_on_close(stream: &TcpStream) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: `linger` is a valid, initialised struct and we pass its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
+}
+
+#[test]
+fn a_port_already_in_use_is_a_clear_error() {
+    let server = Program::start(EXE, &[]);
+    let output = std::process::Command::new(EXE)
+        .args(["--port", &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("ch01-loop: cannot listen on 127.0.0.1:")
+            && stderr.contains("Address already in use"),
+        "unexpected error message {stderr:?}"
+    );
+}
+
+/// Presses Ctrl-C and waits for the program to exit; returns its status and its last lines.
+///
+/// A `SIGINT` that lands after the server checked its stop flag but before it entered `accept`
+/// or `read` is handled before that call starts, and the call then sleeps on: a window of a few
+/// instructions, explained in `echo`'s documentation and the page's pitfalls. A person at a
+/// terminal would press Ctrl-C again; so do we, once, if the program is still running after a
+/// second.
+fn stop(server: &mut Program) -> (ExitStatus, Vec<String>) {
+    server.interrupt();
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < deadline && is_running(server.pid()) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if is_running(server.pid()) {
+        eprintln!("the first SIGINT fell into the race window; pressing Ctrl-C again");
+        server.interrupt();
+    }
+    server.wait_for_exit()
+}
+
+/// Whether the process is alive: not yet exited (a zombie, `Z`, has exited but is not reaped).
+fn is_running(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,196 @@
+//! Chapter 2's busy-polling echo server, end to end: real sockets against the real program.
+
+mod util;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
+use util::Program;
+
+const EXE: &str = env!("CARGO_BIN_EXE_ch02-nonblocking");
+
+/// A field of `/proc/PID/status` (for example `Threads:` or `VmRSS:`), as a number.
+fn proc_status(pid: u32, field: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
+}
+
+#[test]
+fn echoes_several_clients_at_once_from_one_thread() {
+    let mut server = Program::start(EXE, &["--report-every", "0"]);
+    let mut clients: Vec<_> = (0..3).map(|_| server.connect()).collect();
+    // Interleave: every client is mid-conversation while the others talk.
+    for round in 0..3 {
+        for (i, client) in clients.iter_mut().enumerate() {
+            client.send(format!("client {i} round {round}\n").as_bytes());
+        }
+        for (i, client) in clients.iter_mut().enumerate() {
+            assert_eq!(client.read_line(), format!("client {i} round {round}"));
+        }
+    }
+    assert_eq!(proc_status(server.pid(), "Threads:"), 1);
+    server.wait_for_line("client 3 connected");
+}
+
+#[test]
+fn echoes_everything_sent_before_end_of_file() {
+    let mut server = Program::start(EXE, &["--report-every", "0"]);
+    let mut client = server.connect();
+    // More than the cap and the socket buffers hold: the echo must come back in pieces.
+    let message: Vec<u8> = (0..4_000_000u32).map(|i| (i % 251) as u8).collect();
+    let mut writer = client.stream().try_clone().unwrap();
+    let sent = message.clone();
+    let sender = std::thread::spawn(move || {
+        writer.write_all(&sent).unwrap();
+        writer.shutdown(std::net::Shutdown::Write).unwrap();
+    });
+    assert_eq!(client.read_to_end(), message);
+    sender.join().unwrap();
+    server.wait_for_line("client 1 disconnected (4000000 bytes echoed)");
+}
+
+#[test]
+fn a_client_that_never_reads_neither_blocks_others_nor_grows_memory() {
+    let mut server = Program::start(EXE, &["--report-every", "0"]);
+    let rss_before = proc_status(server.pid(), "VmRSS:");
+    // The greedy client sends as much as it can for a second and never reads a byte back.
+    let greedy = server.connect();
+    let mut writer = greedy.stream().try_clone().unwrap();
+    writer
+        .set_write_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let flood = std::thread::spawn(move || {
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut sent = 0usize;
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(3) {
+            match writer.write(&chunk) {
+                Ok(n) => sent += n,
+                Err(_) => break, // timed out: blocked by backpressure
+            }
+        }
+        sent
+    });
+    server.wait_for_line("paused reading from client 1");
+    // Meanwhile a second client is served normally.
+    let mut other = server.connect();
+    for i in 0..5 {
+        other.send(format!("ping {i}\n").as_bytes());
+        assert_eq!(other.read_line(), format!("ping {i}"));
+    }
+    let sent = flood.join().unwrap();
+    let rss_after = proc_status(server.pid(), "VmRSS:");
+    // Without the cap the server would hold everything `sent` minus what the socket buffers
+    // took. With it, it holds at most 64 KiB plus a read: allow 8 MiB of slack for the allocator.
+    assert!(
+        rss_after < rss_before + 8 * 1024,
+        "the server grew from {rss_before} KiB to {rss_after} KiB after the client sent {sent} bytes"
+    );
+    // And the sender was held back: it could not push an unbounded amount.
+    assert!(sent < 64 * 1024 * 1024, "sent {sent} bytes unhindered");
+    drop(greedy);
+}
+
+#[test]
+fn a_client_reset_mid_write_is_dropped_and_the_server_goes_on() {
+    let mut server = Program::start(EXE, &["--report-every", "0"]);
+    let rude = server.connect();
+    let mut writer = rude.stream().try_clone().unwrap();
+    writer
+        .set_write_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let flood = std::thread::spawn(move || while writer.write(&chunk).is_ok() {});
+    // The server now has echo output pending for this client, which reads nothing.
+    server.wait_for_line("paused reading from client 1");
+    flood.join().unwrap();
+    // Reset the connection: the server's next write fails with ECONNRESET or EPIPE.
+    reset_on_close(rude.stream());
+    drop(rude);
+    let line = server.wait_for_line("client 1 dropped: ");
+    assert!(
+        line.contains("reset") || line.contains("pipe"),
+        "unexpected reason: {line}"
+    );
+    let mut polite = server.connect();
+    polite.send(b"still there?\n");
+    assert_eq!(polite.read_line(), "still there?");
+}
+
+/// The point of the chapter, not a speed test: with no client at all, the busy loop still keeps a
+/// core busy. A blocking server would report about 0%. The machine is shared, so we only ask for
+/// a quarter of a core in at least one of three one-second reports; the page shows the real figure.
+#[test]
+fn idle_server_burns_cpu() {
+    let mut server = Program::start(EXE, &["--report-every", "1"]);
+    let mut best = 0.0f64;
+    for _ in 0..3 {
+        let line = server.wait_for_line("cpu: ");
+        let percent: f64 = line
+            .rsplit('(')
+            .next()
+            .and_then(|p| p.strip_suffix("%)"))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("cannot read the percentage in {line:?}"));
+        best = best.max(percent);
+    }
+    assert!(best > 25.0, "idle CPU was only {best}% of a core");
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_with_clients_connected() {
+    let mut server = Program::start(EXE, &["--report-every", "0"]);
+    let mut client = server.connect();
+    client.send(b"hi\n");
+    assert_eq!(client.read_line(), "hi");
+    server.interrupt();
+    let (status, lines) = server.wait_for_exit();
+    assert!(status.success(), "exit status {status}");
+    let last = lines.last().expect("no final line");
+    assert!(
+        last.starts_with("stopped: 1 clients served, ") && last.contains(" wall ("),
+        "unexpected final line {last:?}"
+    );
+    assert!(client.read_to_end().is_empty());
+}
+
+/// Sets `SO_LINGER` to zero, so that closing the socket sends a reset (RST) instead of an orderly
+/// end of file: the peer's next `read` or `write` fails with `ECONNRESET` or `EPIPE`.
+fn reset_on_close(stream: &TcpStream) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: `linger` is a valid, initialised struct and we pass its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
+}
+
+#[test]
+fn a_port_already_in_use_is_a_clear_error() {
+    let server = Program::start(EXE, &[]);
+    let output = std::process::Command::new(EXE)
+        .args(["--port", &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("ch02-nonblocking: cannot listen on 127.0.0.1:")
+            && stderr.contains("Address already in use"),
+        "unexpected error message {stderr:?}"
+    );
+}
