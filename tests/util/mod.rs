@@ -94,7 +94,12 @@ impl Program {
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                let rest = self.lines.try_iter().collect();
+                // The process is gone, but its last lines may still be in the pipe: read until
+                // the forwarding thread sees end of file and hangs up.
+                let mut rest = Vec::new();
+                while let Ok(line) = self.lines.recv_timeout(PATIENCE) {
+                    rest.push(line);
+                }
                 return (status, rest);
             }
             assert!(
