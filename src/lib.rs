@@ -7,4 +7,5 @@
 //! Nothing here uses mio, tokio, polling or any other event-loop crate: the point is to build one.
 #![deny(missing_docs)]
 
+pub mod ch03_select;
 pub mod sys;
