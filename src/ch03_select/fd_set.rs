@@ -20,7 +20,7 @@ use std::io;
 use std::os::fd::RawFd;
 
 /// How many descriptors an `fd_set` can hold: fds `0..FD_SETSIZE`. 1024 on Linux and macOS.
-pub const FD_SETSIZE: usize = libc::FD_SETSIZE as usize;
+pub const FD_SETSIZE: usize = libc::FD_SETSIZE;
 
 // ANCHOR: layout
 /// Bits in one word of the bitmap.
