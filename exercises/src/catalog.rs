@@ -20,4 +20,23 @@ pub struct Exercise {
 }
 
 /// All exercises, in the book's order.
-pub const EXERCISES: &[Exercise] = &[];
+pub const EXERCISES: &[Exercise] = &[
+    Exercise {
+        id: "ch03.1",
+        title: "find an fd's word and bit in the fd_set bitmap",
+        module: "ch03_select",
+        function: "locate",
+        tests: "locate::",
+        page: "ch03-select.md#exercises",
+        hint: "usize::try_from(fd).ok()? turns a negative fd into None; then fd / 64 picks the word and 1 << (fd % 64) the bit. Check fd < FD_SETSIZE before anything else.",
+    },
+    Exercise {
+        id: "ch03.2",
+        title: "rebuild the read and write sets from the client table",
+        module: "ch03_select",
+        function: "build_sets",
+        tests: "build_sets::",
+        page: "ch03-select.md#exercises",
+        hint: "Start from FdSet::new() twice. Every client goes in the read set; only one with pending > 0 in the write set. Keep the largest fd as you go: nfds is that plus one. `?` passes FdTooLarge up.",
+    },
+];
