@@ -8,4 +8,5 @@
 #![deny(missing_docs)]
 
 pub mod ch03_select;
+pub mod ch04_registry;
 pub mod sys;
