@@ -39,4 +39,22 @@ pub const EXERCISES: &[Exercise] = &[
         page: "ch03-select.md#exercises",
         hint: "Start from FdSet::new() twice. Every client goes in the read set; only one with pending > 0 in the write set. Keep the largest fd as you go: nfds is that plus one. `?` passes FdTooLarge up.",
     },
+    Exercise {
+        id: "ch04.1",
+        title: "register a callback: reuse a free slot, hand out a token with its generation",
+        module: "ch04_registry",
+        function: "MiniLoop::register",
+        tests: "register::",
+        page: "ch04-registry.md#exercises",
+        hint: "self.free.pop() gives a reusable index; otherwise push a Slot with generation 0 and use slots.len() - 1. Do not bump the generation here: deregister already did, so the new token differs from the old one.",
+    },
+    Exercise {
+        id: "ch04.2",
+        title: "dispatch a batch of ready tokens while callbacks change the registry",
+        module: "ch04_registry",
+        function: "MiniLoop::dispatch",
+        tests: "dispatch::",
+        page: "ch04-registry.md#exercises",
+        hint: "Check is_registered(token) right before each call, not once up front. `let Some(mut cb) = self.slots[i].callback.take() else { continue }`, call cb(self, token), then put it back only if is_registered(token) still holds and the slot's callback is still None.",
+    },
 ];

@@ -11,3 +11,4 @@
 // The stubs name their parameters for you to use; until you do, they are unused.
 #![allow(unused_variables)]
 pub mod ch03_select;
+pub mod ch04_registry;
