@@ -27,6 +27,11 @@ fn a_client_that_never_reads_is_dropped() {
 }
 
 #[test]
+fn a_client_closing_mid_write_is_removed_cleanly() {
+    chat::a_client_closing_mid_write_is_removed_cleanly(EXE);
+}
+
+#[test]
 fn a_client_past_fd_setsize_is_refused() {
     chat::a_client_past_fd_setsize_is_refused(EXE);
 }

@@ -30,6 +30,18 @@ const WORD_BITS: usize = u64::BITS as usize;
 /// `select(2)` can read it and write it back.
 ///
 /// Inserting an fd that does not fit is an error ([`FdTooLarge`]), never a write out of bounds.
+///
+/// # Examples
+///
+/// ```
+/// use eventloops::ch03_select::{FdSet, FdTooLarge};
+/// let mut set = FdSet::new();
+/// set.insert(3)?;
+/// set.insert(70)?; // word 1, bit 6
+/// assert!(set.contains(70) && !set.contains(6));
+/// assert_eq!(set.insert(1030), Err(FdTooLarge { fd: 1030 }));
+/// # Ok::<(), FdTooLarge>(())
+/// ```
 #[repr(C)]
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct FdSet {

@@ -49,6 +49,29 @@ struct Slot {
 
 /// An event loop on `select(2)`: a table of registrations, each an fd, an interest and a
 /// callback.
+///
+/// # Examples
+///
+/// ```
+/// use eventloops::ch04_registry::{Interest, Loop};
+/// use std::io::Write;
+/// use std::os::fd::AsRawFd;
+/// use std::os::unix::net::UnixStream;
+/// # fn main() -> std::io::Result<()> {
+/// let (a, mut b) = UnixStream::pair()?;
+/// b.write_all(b"hi")?;
+/// let mut lp = Loop::new();
+/// // The callback owns `a`: deregistering drops the callback, which closes the socket.
+/// lp.on(a.as_raw_fd(), Interest::READABLE, move |lp, event| {
+///     let _ = &a;
+///     assert!(event.readable);
+///     lp.off(event.token);
+/// })?;
+/// lp.run()?; // one turn: the callback runs and deregisters; nothing is left, so run returns
+/// assert!(lp.is_empty());
+/// # Ok(())
+/// # }
+/// ```
 pub struct Loop {
     /// The registrations, indexed by `Token::index`.
     slots: Vec<Slot>,

@@ -110,6 +110,32 @@ pub fn a_client_that_never_reads_is_dropped(exe: &str) {
     read_until(&mut late, &format!("client {idt}: still here"));
 }
 
+/// A client that vanishes while output is queued for it (its socket reset mid-write) is dropped
+/// or leaves, and the server goes on serving the others.
+pub fn a_client_closing_mid_write_is_removed_cleanly(exe: &str) {
+    let mut program = Program::start(exe, &["--max-queue", "100000000"]);
+    let (leaver, idl) = join(&program);
+    let (mut talker, idt) = join(&program);
+    // Fill the leaver's socket buffers and server queue, then close it with all that unread: the
+    // kernel answers the server's next write with a reset (EPIPE/ECONNRESET).
+    let line = [b"y".repeat(1000), b"\n".to_vec()].concat();
+    for _ in 0..4000 {
+        talker.send(&line);
+    }
+    drop(leaver);
+    let gone = loop {
+        let line = program.wait_for_line(&format!("client {idl} "));
+        if !line.contains("joined") {
+            break line;
+        }
+    };
+    assert!(gone.contains("left") || gone.contains("dropped"), "{gone}");
+    read_until(&mut talker, &format!("* client {idl} left"));
+    let (mut late, _) = join(&program);
+    talker.send(b"after the reset\n");
+    read_until(&mut late, &format!("client {idt}: after the reset"));
+}
+
 /// A connection whose fd does not fit in `select`'s fd_set is refused with a clear message and
 /// closed; an early client still chats. Needs more than 1024 fds in this process.
 pub fn a_client_past_fd_setsize_is_refused(exe: &str) {
