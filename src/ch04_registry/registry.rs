@@ -432,6 +432,39 @@ mod tests {
         assert_eq!(lp.interest(token), Some(Interest::READABLE));
     }
 
+    #[test]
+    fn a_callback_can_replace_itself_with_a_new_registration() {
+        // off + on from inside the callback: the new registration (writable, another callback)
+        // takes the same slot with a new generation; the old callback is dropped, not put back
+        // over the new one.
+        let (a, mut peer) = UnixStream::pair().unwrap();
+        peer.write_all(b"x").unwrap();
+        let fd = a.as_raw_fd();
+        let mut lp = Loop::new();
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let s = seen.clone();
+        let first = lp
+            .on(fd, Interest::READABLE, move |lp, ev| {
+                s.borrow_mut().push("read");
+                assert!(lp.off(ev.token));
+                let s = s.clone();
+                lp.on(fd, Interest::WRITABLE, move |_, ev| {
+                    assert!(ev.writable && !ev.readable);
+                    s.borrow_mut().push("write");
+                })
+                .unwrap();
+            })
+            .unwrap();
+        lp.turn(NOW).unwrap();
+        lp.turn(NOW).unwrap();
+        lp.turn(NOW).unwrap();
+        assert_eq!(*seen.borrow(), ["read", "write", "write"]);
+        let second = lp.tokens().next().unwrap();
+        assert_eq!(second.index(), first.index());
+        assert_ne!(second, first);
+        assert_eq!(lp.interest(second), Some(Interest::WRITABLE));
+    }
+
     // ANCHOR: test_reused_slot
     #[test]
     fn a_reused_slot_does_not_get_its_old_owners_events() {
