@@ -12,3 +12,5 @@
 #![allow(unused_variables)]
 pub mod ch01_loop;
 pub mod ch02_nonblocking;
+pub mod ch03_select;
+pub mod ch04_registry;

@@ -4,3 +4,5 @@
 //! as part of `cargo test` at the root, so every solution here is checked on every change.
 pub mod ch01_loop;
 pub mod ch02_nonblocking;
+pub mod ch03_select;
+pub mod ch04_registry;

@@ -1,0 +1,40 @@
+//! Chapter 3: a chat server on `select(2)`. Every line a client sends reaches every other client.
+//!
+//! ```text
+//! cargo run --bin ch03-select            # then, in two more terminals: nc 127.0.0.1 7003
+//! ```
+
+use clap::Parser;
+use eventloops::ch03_select::FD_SETSIZE;
+use eventloops::ch03_select::chat::{ChatServer, DEFAULT_MAX_QUEUE};
+use eventloops::sys::{limits, net, signal};
+use std::os::fd::AsFd;
+
+/// A chat server on select(2): each line a client sends goes to every other client.
+#[derive(Parser)]
+struct Args {
+    /// The port to listen on (127.0.0.1 only); 0 lets the kernel choose.
+    #[arg(long, default_value_t = 7003)]
+    port: u16,
+    /// Drop a client whose unsent output grows past this many bytes (it is not reading).
+    #[arg(long, default_value_t = DEFAULT_MAX_QUEUE)]
+    max_queue: usize,
+}
+
+fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    signal::install_stop_handler()?;
+    // More fds than select can watch, so that a client past FD_SETSIZE reaches accept and is
+    // refused politely instead of waiting in the backlog.
+    let limit = limits::raise_fd_limit(4 * FD_SETSIZE as libc::rlim_t)?;
+    let listener = net::listen_tcp(args.port)?;
+    println!(
+        "listening on 127.0.0.1:{}",
+        net::local_port(listener.as_fd())?
+    );
+    println!("fd limit {} (FD_SETSIZE {FD_SETSIZE})", limit.soft);
+    let mut server = ChatServer::new(listener, args.max_queue)?;
+    let summary = server.run()?;
+    println!("{summary}");
+    Ok(())
+}

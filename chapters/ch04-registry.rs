@@ -1,0 +1,42 @@
+//! Chapter 4: the chat server of chapter 3, on a callback registry.
+//!
+//! ```text
+//! cargo run --bin ch04-registry          # then, in two more terminals: nc 127.0.0.1 7004
+//! ```
+
+use clap::Parser;
+use eventloops::ch03_select::FD_SETSIZE;
+use eventloops::ch03_select::chat::DEFAULT_MAX_QUEUE;
+use eventloops::ch04_registry::{Loop, chat};
+use eventloops::sys::{limits, net, signal};
+use std::os::fd::AsFd;
+
+/// A chat server on a callback registry over select(2): each line goes to every other client.
+#[derive(Parser)]
+struct Args {
+    /// The port to listen on (127.0.0.1 only); 0 lets the kernel choose.
+    #[arg(long, default_value_t = 7004)]
+    port: u16,
+    /// Drop a client whose unsent output grows past this many bytes (it is not reading).
+    #[arg(long, default_value_t = DEFAULT_MAX_QUEUE)]
+    max_queue: usize,
+}
+
+// ANCHOR: main
+fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    signal::install_stop_handler()?;
+    let limit = limits::raise_fd_limit(4 * FD_SETSIZE as libc::rlim_t)?;
+    let listener = net::listen_tcp(args.port)?;
+    println!(
+        "listening on 127.0.0.1:{}",
+        net::local_port(listener.as_fd())?
+    );
+    println!("fd limit {} (FD_SETSIZE {FD_SETSIZE})", limit.soft);
+    let mut lp = Loop::new();
+    let room = chat::serve(&mut lp, listener, args.max_queue)?;
+    lp.run()?;
+    println!("{}", room.borrow().summary());
+    Ok(())
+}
+// ANCHOR_END: main

@@ -1,0 +1,42 @@
+//! Chapter 3's chat server on `select(2)`, end to end over real sockets.
+
+#[path = "util/chat.rs"]
+mod chat;
+mod util;
+
+const EXE: &str = env!("CARGO_BIN_EXE_ch03-select");
+
+#[test]
+fn a_line_reaches_every_other_client() {
+    chat::a_line_reaches_every_other_client(EXE);
+}
+
+#[test]
+fn join_and_leave_notices() {
+    chat::join_and_leave_notices(EXE);
+}
+
+#[test]
+fn lines_are_reassembled_and_split() {
+    chat::lines_are_reassembled_and_split(EXE);
+}
+
+#[test]
+fn a_client_that_never_reads_is_dropped() {
+    chat::a_client_that_never_reads_is_dropped(EXE);
+}
+
+#[test]
+fn a_client_closing_mid_write_is_removed_cleanly() {
+    chat::a_client_closing_mid_write_is_removed_cleanly(EXE);
+}
+
+#[test]
+fn a_client_past_fd_setsize_is_refused() {
+    chat::a_client_past_fd_setsize_is_refused(EXE);
+}
+
+#[test]
+fn ctrl_c_exits_cleanly() {
+    chat::ctrl_c_exits_cleanly(EXE);
+}
