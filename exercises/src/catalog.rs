@@ -63,6 +63,8 @@ pub const EXERCISES: &[Exercise] = &[
         hint: "Count `written` from 0. Loop: if written == pending.len() you are done (All); \
                otherwise write &pending[written..] and add what it took. WouldBlock means \
                stop (Partly). After the loop, `pending.drain(..written)` keeps only the tail.",
+    },
+    Exercise {
         id: "ch03.1",
         title: "find an fd's word and bit in the fd_set bitmap",
         module: "ch03_select",
