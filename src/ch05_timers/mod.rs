@@ -4,6 +4,7 @@
 //! nearest deadline to decide how long it may sleep in the kernel ([`poll_timeout_ms`]), and fires
 //! the ones that are due when it wakes ([`Loop::run_timers`]).
 //!
+//! * [`example`]: the classic 100 ms timer that fires at 105 ms;
 //! * [`heap`]: the min-heap by (deadline, start order), with lazy cancel;
 //! * [`timeout`]: delays to deadlines, the nearest deadline to a poll timeout;
 //! * [`timers`]: `set_timeout`, `set_interval`, `clear_timeout`, and the timers phase;
@@ -11,6 +12,7 @@
 //! * [`io`]: just enough fd watching for the chapter's example;
 //! * [`looop`]: the [`Loop`] and its turn.
 
+pub mod example;
 pub mod heap;
 pub mod io;
 pub mod looop;
