@@ -22,6 +22,9 @@ use std::collections::HashMap;
 use std::io;
 use std::time::Instant;
 
+/// The observer [`Loop::set_trace`] installs.
+type TraceFn = Box<dyn FnMut(&Trace)>;
+
 // ANCHOR: struct
 /// An event loop with timers (`set_timeout`, `set_interval`, `clear_timeout`) and readable-fd
 /// watchers. Every callback gets `&mut Loop`, so it can start and clear timers, its own
@@ -45,7 +48,7 @@ pub struct Loop {
     /// Turns completed, for the curious.
     pub(super) turns: u64,
     /// Called after each poll, if set, with what the poll did (the program prints it).
-    pub(super) trace: Option<Box<dyn FnMut(&Trace)>>,
+    pub(super) trace: Option<TraceFn>,
 }
 // ANCHOR_END: struct
 
