@@ -137,8 +137,10 @@ impl<T> TimerHeap<T> {
     }
 }
 
-/// Sequence numbers are unique and already well spread, so the map may use them as their own
-/// hash instead of paying for SipHash on every timer.
+/// Sequence numbers are unique, so the map need not pay for SipHash on every timer: one
+/// multiplication spreads them (Fibonacci hashing). Not the number itself: std's `HashMap` takes
+/// the top 7 bits of the hash as a tag for each slot, and small consecutive numbers all have the
+/// same top bits (zero), which would make every lookup compare many keys.
 #[derive(Default)]
 struct SequenceHasher(u64);
 
@@ -155,7 +157,7 @@ impl Hasher for SequenceHasher {
     }
 
     fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
