@@ -20,4 +20,32 @@ pub struct Exercise {
 }
 
 /// All exercises, in the book's order.
-pub const EXERCISES: &[Exercise] = &[];
+pub const EXERCISES: &[Exercise] = &[
+    Exercise {
+        id: "ch05.1",
+        title: "turn the nearest deadline into a poll timeout",
+        module: "ch05_timers",
+        function: "poll_timeout_ms",
+        tests: "poll_timeout_ms::",
+        page: "ch05-timers.md#exercises",
+        hint: "No deadline: -1. Otherwise deadline.saturating_duration_since(now) is zero when due; as_nanos().div_ceil(1_000_000) rounds up; c_int::try_from(..).unwrap_or(c_int::MAX) clamps.",
+    },
+    Exercise {
+        id: "ch05.2",
+        title: "fire one timer: once, or re-armed before its callback",
+        module: "ch05_timers",
+        function: "fire",
+        tests: "fire::",
+        page: "ch05-timers.md#exercises",
+        hint: "The callback borrows the timers, so take() it out of the Timer first. An interval gets timers.heap.push(deadline_after(timers.now, period), id) stored in its entry; a timeout is removed. After the call, put the callback back only if timers.timers still has the id.",
+    },
+    Exercise {
+        id: "ch05.3",
+        title: "the timers phase: due timers in order, none started during it",
+        module: "ch05_timers",
+        function: "run_timers",
+        tests: "run_timers::",
+        page: "ch05-timers.md#exercises",
+        hint: "let limit = timers.heap.next_id(); before the loop, not inside it. Then while let Some((_, id)) = timers.heap.pop_due(timers.now, limit) { fire(timers, id) } and count.",
+    },
+];

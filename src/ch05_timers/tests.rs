@@ -112,8 +112,10 @@ fn a_zero_delay_timer_set_by_a_timer_waits_for_the_next_turn() {
             lp.set_timeout(Duration::ZERO, move |lp| {
                 seen.borrow_mut().push(("inner", lp.turns()))
             });
-            // Block past the inner timer's deadline: it is due, yet must not run in this phase.
+            // Block past the inner timer's deadline and tell the loop: the inner timer is due,
+            // yet must not run in this phase.
             block_for(ms(3));
+            lp.update_time();
         });
     }
     lp.run().unwrap();
