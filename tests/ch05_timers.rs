@@ -97,3 +97,20 @@ fn bad_arguments_are_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--timer-ms"));
 }
+
+#[test]
+fn huge_delays_are_clamped_not_a_crash() {
+    let max = u64::MAX.to_string();
+    let mut program = Program::start(EXE, &["--timer-ms", &max, "--connect-at-ms", &max]);
+    program.wait_for_line("timer set for");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    program.interrupt();
+    let poll = program.wait_for_line("poll (timeout");
+    assert!(
+        poll.contains("timeout 2147483647 ms"),
+        "the timeout is clamped to c_int::MAX: {poll}"
+    );
+    program.wait_for_line("stopped by signal");
+    let (status, _) = program.wait_for_exit();
+    assert!(status.success(), "{status}");
+}

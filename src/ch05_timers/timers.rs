@@ -30,7 +30,7 @@ impl Loop {
     /// Calls `callback` once, `delay` after the loop's cached time [`now`](Loop::now) (not after
     /// the instant of this call: see [`update_time`](Loop::update_time)). A delay below 1 ms
     /// becomes 1 ms, as in Node.js; a huge one is clamped
-    /// ([`clamp_delay`](super::timeout::clamp_delay)).
+    /// ([`clamp_delay`]).
     ///
     /// The timer fires in a timers phase at or after its deadline — never before — and after
     /// every timer with an earlier deadline, or the same deadline but set earlier.
