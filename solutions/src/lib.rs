@@ -6,3 +6,4 @@ pub mod ch01_loop;
 pub mod ch02_nonblocking;
 pub mod ch03_select;
 pub mod ch04_registry;
+pub mod ch05_timers;

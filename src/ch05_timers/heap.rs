@@ -65,6 +65,7 @@ impl<T> TimerHeap<T> {
         }
     }
 
+    // ANCHOR: push
     /// Starts a timer that is due at `deadline`, and returns its id.
     pub fn push(&mut self, deadline: Instant, value: T) -> TimerId {
         let sequence = self.next_sequence;
@@ -81,6 +82,8 @@ impl<T> TimerHeap<T> {
         Some(value)
     }
 
+    // ANCHOR_END: push
+
     /// The deadline of the timer due first, or `None` when no timer is live.
     pub fn next_deadline(&self) -> Option<Instant> {
         self.order.peek().map(|Reverse((deadline, _))| *deadline)
@@ -93,6 +96,7 @@ impl<T> TimerHeap<T> {
         TimerId(self.next_sequence)
     }
 
+    // ANCHOR: pop_due
     /// Removes and returns the first timer that is due at `now` (deadline `<= now`) and was
     /// started before `started_before`; `None` when there is no such timer.
     pub fn pop_due(&mut self, now: Instant, started_before: TimerId) -> Option<(TimerId, T)> {
@@ -110,6 +114,7 @@ impl<T> TimerHeap<T> {
         self.drop_dead_keys_on_top();
         Some((TimerId(sequence), value))
     }
+    // ANCHOR_END: pop_due
 
     /// Whether the timer `id` is still waiting to fire.
     pub fn contains(&self, id: TimerId) -> bool {
@@ -126,6 +131,7 @@ impl<T> TimerHeap<T> {
         self.values.is_empty()
     }
 
+    // ANCHOR: lazy
     /// Restores the invariant: pop keys of cancelled timers until the top key is live.
     fn drop_dead_keys_on_top(&mut self) {
         while let Some(Reverse((_, sequence))) = self.order.peek() {
@@ -135,10 +141,13 @@ impl<T> TimerHeap<T> {
             self.order.pop();
         }
     }
+    // ANCHOR_END: lazy
 }
 
-/// Sequence numbers are unique and already well spread, so the map may use them as their own
-/// hash instead of paying for SipHash on every timer.
+/// Sequence numbers are unique, so the map need not pay for SipHash on every timer: one
+/// multiplication spreads them (Fibonacci hashing). Not the number itself: std's `HashMap` takes
+/// the top 7 bits of the hash as a tag for each slot, and small consecutive numbers all have the
+/// same top bits (zero), which would make every lookup compare many keys.
 #[derive(Default)]
 struct SequenceHasher(u64);
 
@@ -155,7 +164,7 @@ impl Hasher for SequenceHasher {
     }
 
     fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
