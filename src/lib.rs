@@ -7,6 +7,7 @@
 //! Nothing here uses mio, tokio, polling or any other event-loop crate: the point is to build one.
 #![deny(missing_docs)]
 
+pub mod ch03_select;
 pub mod ch05_timers;
 pub mod ch06_pollers;
 pub mod sys;
