@@ -5,7 +5,7 @@ use std::io;
 use std::os::fd::RawFd;
 
 /// How many fds an `fd_set` can hold: fds `0..FD_SETSIZE`.
-pub const FD_SETSIZE: usize = libc::FD_SETSIZE as usize;
+pub const FD_SETSIZE: usize = libc::FD_SETSIZE;
 
 /// A set of file descriptors for [`select`](super::select()).
 pub struct FdSet {
