@@ -60,7 +60,9 @@ impl Program {
     pub fn next_line(&mut self) -> String {
         match self.lines.recv_timeout(PATIENCE) {
             Ok(line) => line,
-            Err(RecvTimeoutError::Timeout) => panic!("the program printed nothing for {PATIENCE:?}"),
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("the program printed nothing for {PATIENCE:?}")
+            }
             Err(RecvTimeoutError::Disconnected) => panic!("the program closed its stdout"),
         }
     }
@@ -95,7 +97,10 @@ impl Program {
                 let rest = self.lines.try_iter().collect();
                 return (status, rest);
             }
-            assert!(Instant::now() < deadline, "the program did not exit within {PATIENCE:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the program did not exit within {PATIENCE:?}"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -176,10 +181,16 @@ impl Client {
         stream.set_read_timeout(Some(wait)).unwrap();
         let mut byte = [0u8; 1];
         let silent = match self.reader.read(&mut byte) {
-            Err(e) => matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            Err(e) => matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
             Ok(_) => false,
         };
-        self.reader.get_ref().set_read_timeout(Some(PATIENCE)).unwrap();
+        self.reader
+            .get_ref()
+            .set_read_timeout(Some(PATIENCE))
+            .unwrap();
         silent
     }
 
