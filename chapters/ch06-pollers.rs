@@ -75,8 +75,9 @@ fn run<P: Poller>(args: &Args) -> std::io::Result<()> {
     println!("backend: {}", P::NAME);
     match args.scaling {
         Some(idle) => {
-            // Two fds per connection (both ends live in this process), plus a few.
-            let wanted = 2 * (idle as libc::rlim_t + 1) + 64;
+            // Two fds per connection (both ends live in this process); the client ends are moved
+            // past fd 2048 (see `scaling::move_above`).
+            let wanted = 2 * (idle as libc::rlim_t + 1) + 4096;
             let limit = limits::raise_fd_limit(wanted)?;
             if limit.soft < wanted {
                 println!("fd limit {} is below the {wanted} needed", limit.soft);

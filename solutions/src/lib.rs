@@ -2,3 +2,4 @@
 //!
 //! The exercises of `exercises/`, finished. The tests in `exercises/tests/` run against this crate
 //! as part of `cargo test` at the root, so every solution here is checked on every change.
+pub mod ch06_pollers;

@@ -6,10 +6,11 @@
 //! every turn pays for them; with epoll and kqueue it does not.
 
 use super::{Event, Interest, Poller, Token};
-use crate::sys::net;
+use crate::ch03_select::FD_SETSIZE;
+use crate::sys::{net, ok_or_errno};
 use std::io::{self, Write};
 use std::net::TcpStream;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 /// What one scaling run measured.
@@ -38,6 +39,21 @@ impl std::fmt::Display for Report {
     }
 }
 
+/// Where [`move_above`] puts the fds a poller does not watch: past `FD_SETSIZE` and the fds a
+/// run with a thousand connections hands out, so the watched fds stay small enough for select.
+pub const UNWATCHED_FDS_FROM: RawFd = 2 * FD_SETSIZE as RawFd;
+
+/// Moves `fd` to the lowest free fd number `>= min` (`fcntl(F_DUPFD_CLOEXEC)`) and closes the
+/// original. Both ends of every test connection live in this process; moving the ends we do not
+/// watch out of the way lets select watch a thousand connections although an `fd_set` holds fds
+/// below 1024 only.
+pub fn move_above(fd: OwnedFd, min: RawFd) -> io::Result<OwnedFd> {
+    // SAFETY: F_DUPFD_CLOEXEC on an open fd with an int argument takes no pointer.
+    let new = ok_or_errno(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min) })?;
+    // SAFETY: `new` was just returned by fcntl, is open, and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
 // ANCHOR: measure
 /// Opens `idle + 1` connections to `listener` (a blocking listening socket), watches the
 /// server side of each with a new `P`, and times `turns` turns in which only the last one is
@@ -48,7 +64,9 @@ pub fn measure<P: Poller>(listener: BorrowedFd<'_>, idle: usize, turns: u64) -> 
     let mut servers: Vec<OwnedFd> = Vec::with_capacity(idle + 1);
     let mut poller = P::new()?;
     for i in 0..=idle {
-        clients.push(TcpStream::connect(("127.0.0.1", port))?);
+        let client = TcpStream::connect(("127.0.0.1", port))?;
+        let client = move_above(OwnedFd::from(client), UNWATCHED_FDS_FROM)?;
+        clients.push(TcpStream::from(client));
         let (fd, _) = net::accept(listener)?;
         // select refuses an fd >= FD_SETSIZE here, with the fd in the error.
         poller.register(fd.as_fd(), Token(i), Interest::READABLE)?;
