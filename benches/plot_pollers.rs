@@ -84,6 +84,14 @@ fn svg(results: &Results) -> String {
         r#"<text x="{}" y="22" text-anchor="middle" font-size="15">Cost of one wait: N idle fds + 1 ready fd</text>"#,
         left + pw / 2.0
     );
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let _ = writeln!(
+        s,
+        r##"<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#555">{cores} cores, {}; criterion median</text>"##,
+        w - 10.0,
+        h - 15.0,
+        std::env::consts::OS
+    );
     for i in 0..=5 {
         let us = y_top * i as f64 / 5.0;
         let _ = writeln!(
@@ -156,11 +164,12 @@ fn svg(results: &Results) -> String {
     s
 }
 
-/// The smallest of 1, 2, 5 times a power of ten that is at least `v`.
+/// The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) that is
+/// at least `v`.
 fn nice_ceiling(v: f64) -> f64 {
     let v = v.max(1e-3);
     let p = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .into_iter()
         .map(|m| m * p)
         .find(|&c| c >= v)

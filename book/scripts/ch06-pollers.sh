@@ -73,8 +73,8 @@ rm -f "$log"
 
 # 4. The edge-triggered pitfall, as the tests show it.
 {
-    echo "\$ cargo test --test ch06_pollers edge_triggered"
-    cargo test -q --test ch06_pollers edge_triggered -- --test-threads=1 2>&1 \
+    echo "\$ cargo test -p eventloops --test ch06_pollers edge_triggered"
+    cargo test -p eventloops --test ch06_pollers edge_triggered -- --test-threads=1 2>/dev/null \
         | grep -E '^(test |test result)' | sed 's/finished in [0-9.]*s/finished in …/'
 } > "$out/ch06-edge-tests.txt"
 

@@ -187,4 +187,23 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.raw_os_error(), Some(libc::EEXIST));
     }
+
+    /// A regular file is always ready, so epoll refuses to watch it at all.
+    #[test]
+    fn a_regular_file_is_refused_with_eperm() {
+        let mut poller = Epoll::new().unwrap();
+        let file = std::fs::File::open(file!()).unwrap();
+        let err = poller
+            .register(file.as_fd(), Token(1), Interest::READABLE)
+            .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::EPERM));
+    }
+
+    #[test]
+    fn deregistering_an_unknown_fd_fails_with_enoent() {
+        let mut poller = Epoll::new().unwrap();
+        let (a, _b) = UnixStream::pair().unwrap();
+        let err = poller.deregister(a.as_fd()).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::ENOENT));
+    }
 }
