@@ -141,9 +141,25 @@ fn returns_at_most_max_events<P: Poller>() {
     assert_eq!(wait(&mut p, 16, SOON_MS).len(), 3);
 }
 
+extern "C" fn ignore_signal(_signal: libc::c_int) {}
+
+/// Handles `SIGUSR1` with a handler that does nothing, installed without `SA_RESTART` (like the
+/// programs' Ctrl-C handler), so a blocking wait it interrupts fails with `EINTR`. `SIGUSR1`
+/// rather than `SIGINT`, so Ctrl-C still stops the test run.
+fn install_sigusr1_handler() {
+    // SAFETY: all-zero is a valid `sigaction` (empty mask, no flags), then filled in.
+    let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
+    action.sa_sigaction = ignore_signal as *const () as libc::sighandler_t;
+    // SAFETY: `action.sa_mask` is a valid, writable sigset_t.
+    unsafe { libc::sigemptyset(&mut action.sa_mask) };
+    // SAFETY: `action` is initialised and its handler does nothing at all.
+    let rc = unsafe { libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()) };
+    assert_eq!(rc, 0);
+}
+
 /// A signal during a wait comes back as `Interrupted`, not as an empty wait or a retry.
 fn a_signal_interrupts_the_wait<P: Poller>() {
-    eventloops::sys::signal::install_stop_handler().unwrap();
+    install_sigusr1_handler();
     let (tx, rx) = mpsc::channel();
     let (ready_tx, ready_rx) = mpsc::channel();
     let waiter = std::thread::spawn(move || {
@@ -160,7 +176,7 @@ fn a_signal_interrupts_the_wait<P: Poller>() {
     // Keep poking until the waiter reports: a signal that lands before the wait starts is lost.
     let result = loop {
         // SAFETY: `thread` is the waiter's id, valid until it is joined below.
-        unsafe { libc::pthread_kill(thread, libc::SIGTERM) };
+        unsafe { libc::pthread_kill(thread, libc::SIGUSR1) };
         if let Ok(result) = rx.recv_timeout(Duration::from_millis(50)) {
             break result;
         }

@@ -114,7 +114,10 @@ impl Poller for Poll {
                 timeout_ms,
             )
         })?;
-        // The kernel said how many entries have revents, not which: look at every one.
+        // The kernel said how many entries have revents, not which: look at every one. With
+        // more ready than `max`, the first ones in the array win; the rest, still ready, are
+        // reported by a later wait (level-triggered).
+        let max = max.max(1); // as epoll: room for at least one event
         let ready = self.fds.iter().zip(&self.tokens);
         events.extend(
             ready

@@ -77,6 +77,7 @@ impl Poller for Select {
     // ANCHOR: select_wait
     fn wait(&mut self, events: &mut Vec<Event>, max: usize, timeout_ms: i32) -> io::Result<usize> {
         events.clear();
+        let max = max.max(1); // as epoll: room for at least one event
         // O(watched) before the call: both sets are rebuilt from scratch, because select
         // overwrote the last ones with its answer.
         let mut read = FdSet::new();
