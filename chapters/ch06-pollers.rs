@@ -12,9 +12,10 @@ use eventloops::sys::{limits, net, signal};
 use std::os::fd::{AsFd, OwnedFd};
 use std::process::ExitCode;
 
-/// The chat server of chapter 3 on a poller of your choice.
+/// Chapter 6: the chat server of chapter 3 on the poller of your choice (select, poll, epoll,
+/// kqueue), or, with `--scaling N`, the time one loop turn takes with N idle connections.
 #[derive(Parser)]
-#[command(about)]
+#[command(name = "ch06-pollers")]
 struct Args {
     /// The port to listen on (127.0.0.1 only; 0 lets the kernel choose).
     #[arg(long, default_value_t = 7006)]
@@ -35,9 +36,13 @@ struct Args {
 enum Backend {
     /// epoll on Linux, kqueue on macOS and the BSDs.
     Default,
+    /// select(2): portable, fds below 1024 only, O(highest fd) per wait.
     Select,
+    /// poll(2): portable, O(watched) per wait.
     Poll,
+    /// epoll(7): Linux, O(ready) per wait.
     Epoll,
+    /// kqueue(2): macOS and the BSDs, O(ready) per wait.
     Kqueue,
 }
 
