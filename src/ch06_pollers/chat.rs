@@ -7,7 +7,7 @@
 //! What changed from chapter 3 is *who remembers the interest list*. The select loop rebuilt its
 //! sets every turn from every client. This loop tells the poller only what changes: a client is
 //! registered once, readable; it is switched to readable + writable when output is queued for
-//! it, and back when its queue empties ([`change::apply`](super::change::apply)). With epoll or
+//! it, and back when its queue empties ([`change::apply`]). With epoll or
 //! kqueue a turn then costs O(ready), not O(clients).
 
 use super::change;
