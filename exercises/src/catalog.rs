@@ -127,4 +127,35 @@ pub const EXERCISES: &[Exercise] = &[
         page: "ch05-timers.md#exercises",
         hint: "let limit = timers.heap.next_id(); before the loop, not inside it. Then while let Some((_, id)) = timers.heap.pop_due(timers.now, limit) { fire(timers, id) } and count.",
     },
+    Exercise {
+        id: "ch06.1",
+        title: "The epoll_ctl operation for an interest change",
+        module: "ch06_pollers",
+        function: "ctl_op",
+        tests: "ctl_op::",
+        page: "ch06-pollers.md#exercises",
+        hint: "First map an interest with neither readable nor writable to None, then match on \
+               the pair (old, new): four cases, plus a guard for old == new.",
+    },
+    Exercise {
+        id: "ch06.2",
+        title: "An interest change as a kqueue changelist",
+        module: "ch06_pollers",
+        function: "changelist",
+        tests: "changelist::",
+        page: "ch06-pollers.md#exercises",
+        hint: "Loop over [(Filter::Read, old.readable, new.readable), (Filter::Write, \
+               old.writable, new.writable)]: wanted means Add; watched but not wanted means \
+               Delete; neither means skip.",
+    },
+    Exercise {
+        id: "ch06.3",
+        title: "Drain an edge-triggered fd to EAGAIN",
+        module: "ch06_pollers",
+        function: "drain",
+        tests: "drain::",
+        page: "ch06-pollers.md#exercises",
+        hint: "A `loop` with a `match` on net::read: Ok(0) ends with eof, Ok(n) appends, \
+               WouldBlock ends, Interrupted continues, anything else is returned.",
+    },
 ];

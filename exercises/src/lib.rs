@@ -15,3 +15,4 @@ pub mod ch02_nonblocking;
 pub mod ch03_select;
 pub mod ch04_registry;
 pub mod ch05_timers;
+pub mod ch06_pollers;

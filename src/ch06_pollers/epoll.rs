@@ -18,6 +18,23 @@ pub struct Epoll {
 }
 
 impl Epoll {
+    // ANCHOR: edge_triggered
+    /// Like [`register`](Poller::register), but **edge-triggered** (`EPOLLET`): a wait reports
+    /// the fd only when its readiness *changes* (new data arrives, room appears), not while it
+    /// stays ready. The reader must then read until `EAGAIN`, or the data left behind is never
+    /// reported again until more arrives. mio registers everything this way; libuv and this
+    /// book's loop do not. Not part of [`Poller`]: select and poll have no such mode.
+    pub fn register_edge_triggered(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        token: Token,
+        interest: Interest,
+    ) -> io::Result<()> {
+        let flags = epoll_flags(interest) | libc::EPOLLET as u32;
+        self.ctl_flags(libc::EPOLL_CTL_ADD, fd, token, flags)
+    }
+    // ANCHOR_END: edge_triggered
+
     fn ctl(
         &self,
         op: libc::c_int,
@@ -25,8 +42,19 @@ impl Epoll {
         token: Token,
         interest: Interest,
     ) -> io::Result<()> {
+        self.ctl_flags(op, fd, token, epoll_flags(interest))
+    }
+
+    // ANCHOR: ctl
+    fn ctl_flags(
+        &self,
+        op: libc::c_int,
+        fd: BorrowedFd<'_>,
+        token: Token,
+        flags: u32,
+    ) -> io::Result<()> {
         let mut event = libc::epoll_event {
-            events: epoll_flags(interest),
+            events: flags,
             u64: token.0 as u64,
         };
         // SAFETY: `epfd` is an open epoll fd and `event` a valid epoll_event for the duration of
@@ -36,8 +64,10 @@ impl Epoll {
         })?;
         Ok(())
     }
+    // ANCHOR_END: ctl
 }
 
+// ANCHOR: flags
 /// The epoll flags for an interest. `EPOLLRDHUP` asks to hear about the peer shutting down its
 /// writing side even when we only watch for reads.
 fn epoll_flags(interest: Interest) -> u32 {
@@ -65,6 +95,7 @@ fn to_event(raw: &libc::epoll_event) -> Event {
         error,
     }
 }
+// ANCHOR_END: flags
 
 impl Poller for Epoll {
     const NAME: &'static str = "epoll";
@@ -96,6 +127,7 @@ impl Poller for Epoll {
         self.ctl(libc::EPOLL_CTL_DEL, fd, Token(0), Interest::READABLE)
     }
 
+    // ANCHOR: epoll_wait
     fn wait(&mut self, events: &mut Vec<Event>, max: usize, timeout_ms: i32) -> io::Result<usize> {
         events.clear();
         let max = max.clamp(1, libc::c_int::MAX as usize);
@@ -116,6 +148,7 @@ impl Poller for Epoll {
         events.extend(self.buffer.iter().map(to_event));
         Ok(n)
     }
+    // ANCHOR_END: epoll_wait
 }
 
 #[cfg(test)]
@@ -153,5 +186,24 @@ mod tests {
             .register(a.as_fd(), Token(1), Interest::READABLE)
             .unwrap_err();
         assert_eq!(err.raw_os_error(), Some(libc::EEXIST));
+    }
+
+    /// A regular file is always ready, so epoll refuses to watch it at all.
+    #[test]
+    fn a_regular_file_is_refused_with_eperm() {
+        let mut poller = Epoll::new().unwrap();
+        let file = std::fs::File::open(file!()).unwrap();
+        let err = poller
+            .register(file.as_fd(), Token(1), Interest::READABLE)
+            .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::EPERM));
+    }
+
+    #[test]
+    fn deregistering_an_unknown_fd_fails_with_enoent() {
+        let mut poller = Epoll::new().unwrap();
+        let (a, _b) = UnixStream::pair().unwrap();
+        let err = poller.deregister(a.as_fd()).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::ENOENT));
     }
 }

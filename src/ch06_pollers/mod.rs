@@ -20,9 +20,37 @@
 //! * `readable` is also set when a read would return end of file or an error, so a callback that
 //!   reads on `readable` sees the hang-up; `hangup` and `error` say so explicitly.
 
-pub mod epoll;
+//!
+//! # The backends
+//!
+//! | backend | file | interest list lives | a wait costs | where |
+//! | --- | --- | --- | --- | --- |
+//! | [`Select`] | `select.rs` | in our memory, copied in every wait | O(highest fd) | everywhere; fds < `FD_SETSIZE` only |
+//! | [`Poll`] | `poll.rs` | in our memory, copied in every wait | O(watched) | everywhere |
+//! | [`Epoll`] | `epoll.rs` | in the kernel | O(ready) | Linux |
+//! | [`Kqueue`] | `kqueue/` | in the kernel | O(ready) | macOS, the BSDs |
+//!
+//! Per-OS differences are settled here, in which type each name stands for: on an OS without
+//! epoll or kqueue, [`Epoll`] or [`Kqueue`] is a stand-in whose `new` fails with a clear error
+//! (`unavailable.rs`), so generic code names all four backends without a `cfg`.
 
+pub mod change;
+pub mod chat;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod epoll;
+pub mod kqueue;
+pub mod poll;
+pub mod scaling;
+pub mod select;
+mod unavailable;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use epoll::Epoll;
+pub use kqueue::Kqueue;
+pub use poll::Poll;
+pub use select::Select;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub use unavailable::Epoll;
 
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -74,6 +102,7 @@ pub struct Event {
     pub error: bool,
 }
 
+// ANCHOR: poller
 /// A readiness poller: the one interface the loop is generic over (static dispatch, no `dyn`).
 /// See the [module documentation](self) for the contract.
 pub trait Poller: Sized {
@@ -102,6 +131,34 @@ pub trait Poller: Sized {
     fn wait(&mut self, events: &mut Vec<Event>, max: usize, timeout_ms: i32) -> io::Result<usize>;
 }
 
+// ANCHOR_END: poller
+
+// ANCHOR: default_poller
 /// The poller this platform is best served by: epoll on Linux.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub type DefaultPoller = Epoll;
+
+/// The poller this platform is best served by: kqueue on macOS and the BSDs.
+#[cfg(any(
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+pub type DefaultPoller = Kqueue;
+
+/// The poller this platform is best served by: poll, where neither epoll nor kqueue exists.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)))]
+pub type DefaultPoller = Poll;
+// ANCHOR_END: default_poller
