@@ -11,7 +11,8 @@ pub struct Exercise {
     pub module: &'static str,
     /// The function to complete.
     pub function: &'static str,
-    /// The test-name filter that selects this exercise's tests: its test module, `name::`.
+    /// The test-name filter that selects this exercise's tests: `chNN::name::`, its chapter
+    /// module and its own test module in the shared test file.
     pub tests: &'static str,
     /// The book page (under `book/src/`) that explains it.
     pub page: &'static str,
@@ -26,7 +27,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "write all of a buffer, through short writes and EINTR",
         module: "ch01_loop",
         function: "write_all",
-        tests: "write_all::",
+        tests: "ch01::write_all::",
         page: "ch01-loop.md#exercises",
         hint: "Keep a slice `rest` of what is left. `net::write(fd, rest)` returns Ok(n): move the \
                slice on with `rest = &rest[n..]`. Loop while it is not empty; `continue` on \
@@ -37,7 +38,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "echo a connection until end of file",
         module: "ch01_loop",
         function: "echo",
-        tests: "echo::",
+        tests: "ch01::echo::",
         page: "ch01-loop.md#exercises",
         hint: "`match net::read(conn, &mut buf)` with four arms: Ok(0) is end of file, Ok(n) means \
                `write_all(conn, &buf[..n])?` and add n, Err(e) with ErrorKind::Interrupted asks \
@@ -48,7 +49,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "one non-blocking read: data, nothing now, or end of file",
         module: "ch02_nonblocking",
         function: "try_read",
-        tests: "try_read::",
+        tests: "ch02::try_read::",
         page: "ch02-nonblocking.md#exercises",
         hint: "One `match net::read(fd, buf)`: Ok(0) is Eof, Ok(n) is Data(n), an error whose \
                kind() is WouldBlock or Interrupted is Nothing, any other error is returned.",
@@ -58,7 +59,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "flush a pending-output buffer after a short write",
         module: "ch02_nonblocking",
         function: "flush_pending",
-        tests: "flush_pending::",
+        tests: "ch02::flush_pending::",
         page: "ch02-nonblocking.md#exercises",
         hint: "Count `written` from 0. Loop: if written == pending.len() you are done (All); \
                otherwise write &pending[written..] and add what it took. WouldBlock means \
@@ -69,7 +70,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "find an fd's word and bit in the fd_set bitmap",
         module: "ch03_select",
         function: "locate",
-        tests: "locate::",
+        tests: "ch03::locate::",
         page: "ch03-select.md#exercises",
         hint: "usize::try_from(fd).ok()? turns a negative fd into None; then fd / 64 picks the word and 1 << (fd % 64) the bit. Check fd < FD_SETSIZE before anything else.",
     },
@@ -78,7 +79,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "rebuild the read and write sets from the client table",
         module: "ch03_select",
         function: "build_sets",
-        tests: "build_sets::",
+        tests: "ch03::build_sets::",
         page: "ch03-select.md#exercises",
         hint: "Start from FdSet::new() twice. Every client goes in the read set; only one with pending > 0 in the write set. Keep the largest fd as you go: nfds is that plus one. `?` passes FdTooLarge up.",
     },
@@ -87,7 +88,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "register a callback: reuse a free slot, hand out a token with its generation",
         module: "ch04_registry",
         function: "MiniLoop::register",
-        tests: "register::",
+        tests: "ch04::register::",
         page: "ch04-registry.md#exercises",
         hint: "self.free.pop() gives a reusable index; otherwise push a Slot with generation 0 and use slots.len() - 1. Do not bump the generation here: deregister already did, so the new token differs from the old one.",
     },
@@ -96,7 +97,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "dispatch a batch of ready tokens while callbacks change the registry",
         module: "ch04_registry",
         function: "MiniLoop::dispatch",
-        tests: "dispatch::",
+        tests: "ch04::dispatch::",
         page: "ch04-registry.md#exercises",
         hint: "Check is_registered(token) right before each call, not once up front. `let Some(mut cb) = self.slots[i].callback.take() else { continue }`, call cb(self, token), then put it back only if is_registered(token) still holds and the slot's callback is still None.",
     },
@@ -105,7 +106,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "turn the nearest deadline into a poll timeout",
         module: "ch05_timers",
         function: "poll_timeout_ms",
-        tests: "poll_timeout_ms::",
+        tests: "ch05::poll_timeout_ms::",
         page: "ch05-timers.md#exercises",
         hint: "No deadline: -1. Otherwise deadline.saturating_duration_since(now) is zero when due; as_nanos().div_ceil(1_000_000) rounds up; c_int::try_from(..).unwrap_or(c_int::MAX) clamps.",
     },
@@ -114,7 +115,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "fire one timer: once, or re-armed before its callback",
         module: "ch05_timers",
         function: "fire",
-        tests: "fire::",
+        tests: "ch05::fire::",
         page: "ch05-timers.md#exercises",
         hint: "The callback borrows the timers, so take() it out of the Timer first. An interval gets timers.heap.push(deadline_after(timers.now, period), id) stored in its entry; a timeout is removed. After the call, put the callback back only if timers.timers still has the id.",
     },
@@ -123,7 +124,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "the timers phase: due timers in order, none started during it",
         module: "ch05_timers",
         function: "run_timers",
-        tests: "run_timers::",
+        tests: "ch05::run_timers::",
         page: "ch05-timers.md#exercises",
         hint: "let limit = timers.heap.next_id(); before the loop, not inside it. Then while let Some((_, id)) = timers.heap.pop_due(timers.now, limit) { fire(timers, id) } and count.",
     },
@@ -132,7 +133,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "The epoll_ctl operation for an interest change",
         module: "ch06_pollers",
         function: "ctl_op",
-        tests: "ctl_op::",
+        tests: "ch06::ctl_op::",
         page: "ch06-pollers.md#exercises",
         hint: "First map an interest with neither readable nor writable to None, then match on \
                the pair (old, new): four cases, plus a guard for old == new.",
@@ -142,7 +143,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "An interest change as a kqueue changelist",
         module: "ch06_pollers",
         function: "changelist",
-        tests: "changelist::",
+        tests: "ch06::changelist::",
         page: "ch06-pollers.md#exercises",
         hint: "Loop over [(Filter::Read, old.readable, new.readable), (Filter::Write, \
                old.writable, new.writable)]: wanted means Add; watched but not wanted means \
@@ -153,7 +154,7 @@ pub const EXERCISES: &[Exercise] = &[
         title: "Drain an edge-triggered fd to EAGAIN",
         module: "ch06_pollers",
         function: "drain",
-        tests: "drain::",
+        tests: "ch06::drain::",
         page: "ch06-pollers.md#exercises",
         hint: "A `loop` with a `match` on net::read: Ok(0) ends with eof, Ok(n) appends, \
                WouldBlock ends, Interrupted continues, anything else is returned.",
