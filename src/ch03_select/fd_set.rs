@@ -53,7 +53,7 @@ pub struct FdSet {
 // exactly that big, and at least as aligned.
 const _: () = assert!(size_of::<FdSet>() == size_of::<libc::fd_set>());
 const _: () = assert!(align_of::<FdSet>() >= align_of::<libc::fd_set>());
-const _: () = assert!(FD_SETSIZE % WORD_BITS == 0);
+const _: () = assert!(FD_SETSIZE.is_multiple_of(WORD_BITS));
 // ANCHOR_END: layout
 
 /// The error for an fd that an `fd_set` cannot hold: negative, or `>= FD_SETSIZE`.

@@ -69,12 +69,10 @@ mod tests {
     use crate::sys::limits::raise_fd_limit;
     use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 
+    /// A pipe as two owned fds (std's `io::pipe` creates them close-on-exec, on every Unix).
     fn pipe() -> (OwnedFd, OwnedFd) {
-        let mut fds = [0; 2];
-        // SAFETY: `fds` has room for the two fds pipe2 writes.
-        ok_or_errno(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }).unwrap();
-        // SAFETY: both fds were just created by pipe2 and nothing else owns them.
-        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+        let (reader, writer) = std::io::pipe().unwrap();
+        (reader.into(), writer.into())
     }
 
     #[test]
