@@ -2,10 +2,7 @@
 
 mod util;
 
-use std::net::TcpStream;
-use std::os::fd::AsRawFd;
-use std::process::ExitStatus;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use util::Program;
 
 const EXE: &str = env!("CARGO_BIN_EXE_ch01-loop");
@@ -69,7 +66,7 @@ fn with_threads_both_clients_are_served_at_once() {
 fn ctrl_c_stops_cleanly_when_idle() {
     for args in [&[][..], &["--threads"][..]] {
         let mut server = Program::start(EXE, args);
-        let (status, lines) = stop(&mut server);
+        let (status, lines) = server.stop_with_ctrl_c();
         assert!(status.success(), "{args:?}: exit status {status}");
         assert!(
             lines.iter().any(|l| l.starts_with("stopped: 0 clients")),
@@ -87,7 +84,7 @@ fn ctrl_c_stops_cleanly_with_a_client_connected() {
         assert_eq!(client.read_line(), "hi");
         server.wait_for_line("client 1 connected");
         // The server (or its worker) is now blocked in `read` on this connection.
-        let (status, lines) = stop(&mut server);
+        let (status, lines) = server.stop_with_ctrl_c();
         assert!(status.success(), "{args:?}: exit status {status}");
         assert!(
             lines
@@ -110,7 +107,7 @@ fn client_vanishing_mid_stream_does_not_kill_the_server() {
         let mut writer = rude.stream().try_clone().unwrap();
         std::io::Write::write_all(&mut writer, &vec![b'x'; 64 * 1024]).unwrap();
         drop(writer);
-        reset_on_close(rude.stream());
+        util::reset_on_close(rude.stream());
         drop(rude);
         let line = server.wait_for_line("client 1 d");
         assert!(
@@ -124,70 +121,7 @@ fn client_vanishing_mid_stream_does_not_kill_the_server() {
     }
 }
 
-/// Sets `SO_LINGER` to zero, so that closing the socket sends a reset (RST) instead of an orderly
-/// end of file: the peer's next `read` or `write` fails with `ECONNRESET` or `EPIPE`.
-fn reset_on_close(stream: &TcpStream) {
-    let linger = libc::linger {
-        l_onoff: 1,
-        l_linger: 0,
-    };
-    // SAFETY: `linger` is a valid, initialised struct and we pass its exact size.
-    let rc = unsafe {
-        libc::setsockopt(
-            stream.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_LINGER,
-            (&linger as *const libc::linger).cast(),
-            size_of::<libc::linger>() as libc::socklen_t,
-        )
-    };
-    assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
-}
-
 #[test]
 fn a_port_already_in_use_is_a_clear_error() {
-    let server = Program::start(EXE, &[]);
-    let output = std::process::Command::new(EXE)
-        .args(["--port", &server.port.to_string()])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("ch01-loop: cannot listen on 127.0.0.1:")
-            && stderr.contains("Address already in use"),
-        "unexpected error message {stderr:?}"
-    );
-}
-
-/// Presses Ctrl-C and waits for the program to exit; returns its status and its last lines.
-///
-/// A `SIGINT` that lands after the server checked its stop flag but before it entered `accept`
-/// or `read` is handled before that call starts, and the call then sleeps on: a window of a few
-/// instructions, explained in `echo`'s documentation and the page's pitfalls. A person at a
-/// terminal would press Ctrl-C again; so do we, once, if the program is still running after a
-/// second.
-fn stop(server: &mut Program) -> (ExitStatus, Vec<String>) {
-    server.interrupt();
-    let deadline = Instant::now() + Duration::from_secs(1);
-    while Instant::now() < deadline && is_running(server.pid()) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    if is_running(server.pid()) {
-        eprintln!("the first SIGINT fell into the race window; pressing Ctrl-C again");
-        server.interrupt();
-    }
-    server.wait_for_exit()
-}
-
-/// Whether the process is alive: not yet exited (a zombie, `Z`, has exited but is not reaped).
-fn is_running(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit(')')
-            .next()
-            .and_then(|rest| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
+    util::assert_refuses_a_port_in_use(EXE, "ch01-loop");
 }

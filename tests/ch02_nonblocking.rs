@@ -3,8 +3,6 @@
 mod util;
 
 use std::io::Write;
-use std::net::TcpStream;
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 use util::Program;
 
@@ -110,7 +108,7 @@ fn a_client_reset_mid_write_is_dropped_and_the_server_goes_on() {
     server.wait_for_line("paused reading from client 1");
     flood.join().unwrap();
     // Reset the connection: the server's next write fails with ECONNRESET or EPIPE.
-    reset_on_close(rude.stream());
+    util::reset_on_close(rude.stream());
     drop(rude);
     let line = server.wait_for_line("client 1 dropped: ");
     assert!(
@@ -159,38 +157,7 @@ fn ctrl_c_stops_cleanly_with_clients_connected() {
     assert!(client.read_to_end().is_empty());
 }
 
-/// Sets `SO_LINGER` to zero, so that closing the socket sends a reset (RST) instead of an orderly
-/// end of file: the peer's next `read` or `write` fails with `ECONNRESET` or `EPIPE`.
-fn reset_on_close(stream: &TcpStream) {
-    let linger = libc::linger {
-        l_onoff: 1,
-        l_linger: 0,
-    };
-    // SAFETY: `linger` is a valid, initialised struct and we pass its exact size.
-    let rc = unsafe {
-        libc::setsockopt(
-            stream.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_LINGER,
-            (&linger as *const libc::linger).cast(),
-            size_of::<libc::linger>() as libc::socklen_t,
-        )
-    };
-    assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
-}
-
 #[test]
 fn a_port_already_in_use_is_a_clear_error() {
-    let server = Program::start(EXE, &[]);
-    let output = std::process::Command::new(EXE)
-        .args(["--port", &server.port.to_string()])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("ch02-nonblocking: cannot listen on 127.0.0.1:")
-            && stderr.contains("Address already in use"),
-        "unexpected error message {stderr:?}"
-    );
+    util::assert_refuses_a_port_in_use(EXE, "ch02-nonblocking");
 }

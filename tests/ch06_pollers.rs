@@ -401,8 +401,7 @@ mod program {
         drop(two);
         assert_eq!(one.read_line(), "* client 2 left");
         server.wait_for_line("client 2 left");
-        server.interrupt();
-        let (status, rest) = server.wait_for_exit();
+        let (status, rest) = server.stop_with_ctrl_c();
         assert!(status.success(), "Ctrl-C must exit 0, got {status}");
         assert!(
             rest.iter()

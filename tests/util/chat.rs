@@ -184,8 +184,7 @@ pub fn ctrl_c_exits_cleanly(exe: &str) {
     let (_b, idb) = join(&program);
     read_until(&mut a, &format!("* client {idb} joined"));
     program.wait_for_line(&format!("client {idb} joined"));
-    program.interrupt();
-    let (status, rest) = program.wait_for_exit();
+    let (status, rest) = program.stop_with_ctrl_c();
     assert!(status.success(), "{status:?}");
     assert!(
         rest.iter()

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::fd::AsRawFd;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -88,6 +89,27 @@ impl Program {
         assert_eq!(rc, 0, "kill(SIGINT) failed");
     }
 
+    /// Presses Ctrl-C and waits for the program to exit; returns its status and its last lines.
+    ///
+    /// A `SIGINT` that lands after a loop checked its stop flag but before it entered a blocking
+    /// call (`accept`, `read`, `select`, `epoll_wait`) is handled before that call starts, and
+    /// the call then sleeps on: a window of a few instructions that every chapter's pitfalls
+    /// explain (chapter 9 closes it). A person at a terminal would press Ctrl-C again; so do we,
+    /// once, if the program is still running after a second.
+    #[track_caller]
+    pub fn stop_with_ctrl_c(&mut self) -> (ExitStatus, Vec<String>) {
+        self.interrupt();
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < deadline && self.child.try_wait().unwrap().is_none() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if self.child.try_wait().unwrap().is_none() {
+            eprintln!("the first SIGINT fell into the race window; pressing Ctrl-C again");
+            self.interrupt();
+        }
+        self.wait_for_exit()
+    }
+
     /// Waits for the program to exit, and returns its status and whatever it printed meanwhile.
     #[track_caller]
     pub fn wait_for_exit(&mut self) -> (ExitStatus, Vec<String>) {
@@ -114,6 +136,45 @@ impl Program {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+}
+
+/// Starts `exe` a second time on the port a first copy holds, and checks that it fails with exit
+/// status 1 and one clear line on stderr, `NAME: cannot listen on 127.0.0.1:PORT: ...`.
+#[track_caller]
+pub fn assert_refuses_a_port_in_use(exe: &str, name: &str) {
+    let first = Program::start(exe, &[]);
+    let output = Command::new(exe)
+        .args(["--port", &first.port.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!("{name}: cannot listen on 127.0.0.1:"))
+            && stderr.contains("Address already in use"),
+        "unexpected error message {stderr:?}"
+    );
+}
+
+/// Sets `SO_LINGER` to zero, so that closing the socket sends a reset (RST) instead of an orderly
+/// end of file: the peer's next `read` or `write` fails with `ECONNRESET` or `EPIPE`.
+#[track_caller]
+pub fn reset_on_close(stream: &TcpStream) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: `linger` is a valid, initialised struct and we pass its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
 }
 
 impl Drop for Program {
