@@ -19,3 +19,4 @@ pub mod timers;
 pub use immediates::Immediate;
 pub use node::{Node, NodeState, Task};
 pub use timers::Timeout;
+pub mod puzzles;
