@@ -32,3 +32,4 @@ pub use event_loop::{Loop, RunMode};
 pub use handle::{Callback, CloseCallback, Handle, IoCallback, PendingCallback};
 pub use poll::{MAX_EVENTS, MAX_WAITS, timeout_ms};
 pub use trace::{Phase, Span, Trace};
+pub mod demo;

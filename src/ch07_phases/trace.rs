@@ -200,10 +200,17 @@ impl Trace {
                 b = ms(span.end)
             );
             if w > 60.0 || !span.waiting {
+                // Inside a wide wait box; after a callback box, or before it near the right edge.
+                let (tx, anchor) = if span.waiting {
+                    (x0 + 4.0, "start")
+                } else if x1 > left + width * 0.6 {
+                    (x0 - 4.0, "end")
+                } else {
+                    (x1 + 4.0, "start")
+                };
                 let _ = writeln!(
                     svg,
-                    r#"<text x="{tx:.1}" y="{ty}" font-size="10">{label} ({a:.1}–{b:.1} ms)</text>"#,
-                    tx = if span.waiting { x0 + 4.0 } else { x1 + 4.0 },
+                    r#"<text x="{tx:.1}" y="{ty}" font-size="10" text-anchor="{anchor}">{label} ({a:.1}–{b:.1} ms)</text>"#,
                     ty = y + row / 2.0,
                     label = escape(&span.label),
                     a = ms(span.start),

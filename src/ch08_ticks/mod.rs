@@ -19,4 +19,5 @@ pub mod timers;
 pub use immediates::Immediate;
 pub use node::{Node, NodeState, Task};
 pub use timers::Timeout;
+pub mod bench;
 pub mod puzzles;
