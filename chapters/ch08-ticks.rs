@@ -46,7 +46,7 @@ fn main() -> std::io::Result<()> {
                 println!("   | {line}");
             }
         }
-        println!("   {:<46} {}", "book's loop", "Node v20 (recorded)");
+        println!("   {:<46} Node v20 (recorded)", "book's loop");
         for i in 0..got.len().max(expected.len()) {
             let a = got.get(i).map_or("", String::as_str);
             let b = expected.get(i).copied().unwrap_or("");

@@ -2,3 +2,5 @@
 //!
 //! The exercises of `exercises/`, finished. The tests in `exercises/tests/` run against this crate
 //! as part of `cargo test` at the root, so every solution here is checked on every change.
+pub mod ch07_phases;
+pub mod ch08_ticks;
