@@ -644,3 +644,52 @@ impl Loop {
         self.io_init(fd)
     }
 }
+
+extern "C" fn ignore_signal(_: libc::c_int) {}
+
+#[test]
+fn a_signal_during_the_wait_does_not_cut_the_timer_short() {
+    // A handler without SA_RESTART, so the signal makes epoll_wait fail with EINTR.
+    // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value; we set the handler to
+    // a function that does nothing, which is async-signal-safe.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = ignore_signal as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        assert_eq!(
+            libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()),
+            0
+        );
+    }
+    // SAFETY: pthread_self has no preconditions.
+    let loop_thread = unsafe { libc::pthread_self() };
+    let sender = std::thread::spawn(move || {
+        for _ in 0..3 {
+            std::thread::sleep(ms(10));
+            // SAFETY: the loop thread is alive: it joins this thread before returning.
+            unsafe { libc::pthread_kill(loop_thread, libc::SIGUSR1) };
+        }
+    });
+    let mut lp = new_loop();
+    let (fd, _peer) = {
+        let (a, b) = UnixStream::pair().unwrap();
+        (OwnedFd::from(a), b)
+    };
+    let w = lp.io_init(fd);
+    lp.io_start(w, Interest::READABLE, |_, _, _| {
+        panic!("nothing was written")
+    })
+    .unwrap();
+    let t = lp.timer_init();
+    let fired = Rc::new(RefCell::new(None));
+    let f = fired.clone();
+    let start = Instant::now();
+    lp.timer_start(t, ms(60), Duration::ZERO, move |lp, _| {
+        *f.borrow_mut() = Some(start.elapsed());
+        lp.stop();
+    });
+    lp.run(RunMode::Default).unwrap();
+    sender.join().unwrap();
+    let elapsed = fired.borrow().expect("the timer fired");
+    assert!(elapsed >= ms(60), "fired after {elapsed:?}");
+}
