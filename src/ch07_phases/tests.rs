@@ -693,3 +693,34 @@ fn a_signal_during_the_wait_does_not_cut_the_timer_short() {
     let elapsed = fired.borrow().expect("the timer fired");
     assert!(elapsed >= ms(60), "fired after {elapsed:?}");
 }
+
+#[test]
+fn a_full_batch_is_followed_by_another_wait_in_the_same_poll_phase() {
+    // More ready watchers than one batch holds: a single non-blocking turn must still run them
+    // all, because a full batch makes the poll phase wait again (timeout 0).
+    let n = MAX_EVENTS + 100;
+    let limit = crate::sys::limits::raise_fd_limit(4096).unwrap();
+    if limit.soft < (2 * n + 64) as libc::rlim_t {
+        eprintln!(
+            "note: fd limit {} too low for {n} socket pairs; skipping",
+            limit.soft
+        );
+        return;
+    }
+    let mut lp = new_loop();
+    let ran = Rc::new(RefCell::new(0usize));
+    let mut peers = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (fd, peer) = readable_pair();
+        peers.push(peer);
+        let w = lp.io_init(fd);
+        let r = ran.clone();
+        lp.io_start(w, Interest::READABLE, move |lp, me, _| {
+            *r.borrow_mut() += 1;
+            lp.close(me, |_, _| {});
+        })
+        .unwrap();
+    }
+    assert!(!lp.run(RunMode::NoWait).unwrap());
+    assert_eq!(*ran.borrow(), n);
+}
