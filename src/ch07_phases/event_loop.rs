@@ -292,11 +292,14 @@ impl<D, P: Poller> Loop<D, P> {
                 continue;
             };
             let callback = slot.close_callback.take();
+            let name = slot.name.take();
             let start = self.trace_start();
             self.free_slot(handle);
             if let Some(callback) = callback {
                 callback(self, handle);
-                self.trace_callback(Phase::Close, Some(handle), start);
+                let label =
+                    name.map_or_else(|| "close callback".to_string(), |n| format!("close: {n}"));
+                self.trace_span(Phase::Close, label, start);
             }
         }
     }

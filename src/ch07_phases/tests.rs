@@ -86,6 +86,7 @@ fn repeating_timer_repeats_until_stopped_from_its_callback() {
 
 #[test]
 fn timer_again_pushes_back_a_repeating_timer_and_ignores_a_one_shot() {
+    let start = Instant::now(); // before the loop reads its time: elapsed >= loop-relative time
     let mut lp = new_loop();
     let fired = log();
     // A one-shot timer: `timer_again` leaves it alone (repeat is zero).
@@ -111,7 +112,6 @@ fn timer_again_pushes_back_a_repeating_timer_and_ignores_a_one_shot() {
             lp.close(me, |_, _| {});
         }
     });
-    let start = Instant::now();
     assert!(!lp.run(RunMode::Default).unwrap());
     // The last push happened at ~30 ms, so the timeout fires ~30 ms after that.
     assert!(
@@ -152,6 +152,7 @@ fn a_timer_started_in_a_timer_callback_waits_for_the_next_timers_phase() {
 
 #[test]
 fn run_once_blocks_for_the_timer_and_reports_the_loop_done() {
+    let start = Instant::now();
     let mut lp = new_loop();
     let t = lp.timer_init();
     let fired = Rc::new(RefCell::new(false));
@@ -159,7 +160,6 @@ fn run_once_blocks_for_the_timer_and_reports_the_loop_done() {
     lp.timer_start(t, ms(20), Duration::ZERO, move |_, _| {
         *f.borrow_mut() = true
     });
-    let start = Instant::now();
     let alive = lp.run(RunMode::Once).unwrap();
     assert!(
         *fired.borrow(),

@@ -114,6 +114,12 @@ impl<D, P: Poller> Loop<D, P> {
                 None => "pending callback".to_string(),
             },
         };
+        self.trace_span(phase, label, Some(start));
+    }
+
+    /// Records a callback with an explicit label that began at `start` and ended now.
+    pub(crate) fn trace_span(&mut self, phase: Phase, label: String, start: Option<Instant>) {
+        let Some(start) = start else { return };
         let span = Span {
             phase,
             label,
