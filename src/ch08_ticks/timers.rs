@@ -354,3 +354,49 @@ impl Node {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    #[test]
+    fn an_old_id_cannot_clear_the_timer_that_reused_its_slot() {
+        let mut node = Node::boot().unwrap();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let l = log.clone();
+        let old = node.set_timeout(1, move |_| l.borrow_mut().push("old"));
+        node.run_until_done().unwrap();
+        let l = log.clone();
+        let new = node.set_timeout(1, move |_| l.borrow_mut().push("new"));
+        assert_eq!(new.index, old.index, "the slot was reused");
+        node.clear_timeout(old); // already fired: must not touch `new`
+        node.clear_timeout(old);
+        node.run_until_done().unwrap();
+        assert_eq!(*log.borrow(), ["old", "new"]);
+    }
+
+    #[test]
+    fn delays_below_one_millisecond_are_one_millisecond() {
+        let mut node = Node::boot().unwrap();
+        let start = Instant::now();
+        node.update_time();
+        node.set_timeout(0, |_| {});
+        node.run_until_done().unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(1));
+    }
+
+    #[test]
+    fn clearing_every_timer_stops_the_loop_timer() {
+        let mut node = Node::boot().unwrap();
+        let a = node.set_timeout(10_000, |_| panic!("cleared"));
+        let b = node.set_interval(10_000, |_| panic!("cleared"));
+        node.clear_timeout(a);
+        node.clear_interval(b);
+        assert!(!node.alive(), "nothing is left to keep the loop alive");
+        let start = Instant::now();
+        node.run_until_done().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+}
