@@ -8,3 +8,5 @@ pub mod ch03_select;
 pub mod ch04_registry;
 pub mod ch05_timers;
 pub mod ch06_pollers;
+pub mod ch07_phases;
+pub mod ch08_ticks;

@@ -1,0 +1,95 @@
+//! Ordering conformance: every program in `tests/node-ordering/` ported to the book's loop must
+//! print exactly what Node.js printed (`NN-name.expected`). A last test re-runs each program with
+//! `node`, when it is installed, to check the recorded output is still Node's.
+
+use eventloops::ch08_ticks::puzzles::{PUZZLES, Puzzle};
+use std::path::Path;
+use std::process::Command;
+
+fn puzzle(name: &str) -> &'static Puzzle {
+    PUZZLES
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no puzzle {name}"))
+}
+
+#[track_caller]
+fn check(name: &str) {
+    let p = puzzle(name);
+    let got = (p.run)().unwrap_or_else(|e| panic!("{name}: {e}"));
+    let expected: Vec<&str> = p.expected.lines().collect();
+    assert_eq!(got, expected, "{name}: the Rust port and Node disagree");
+}
+
+macro_rules! conformance {
+    ($($test:ident => $name:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                check($name);
+            }
+        )*
+
+        #[test]
+        fn every_program_in_the_directory_has_a_test() {
+            let tested = [$($name),*];
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node-ordering");
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "js") {
+                    let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+                    assert!(tested.contains(&stem.as_str()), "{stem}.js has no test");
+                    assert!(path.with_extension("expected").is_file(), "{stem} has no .expected");
+                }
+            }
+            assert_eq!(tested.len(), PUZZLES.len());
+        }
+    };
+}
+
+conformance! {
+    nexttick_before_promise => "02-nexttick-before-promise",
+    nested_nexttick_drains_first => "03-nested-nexttick-drains-first",
+    net_immediate_before_timeout => "09-net-immediate-before-timeout",
+    timers_equal_delay_fifo => "10-timers-equal-delay-fifo",
+    clear_timeout_same_phase => "13-clear-timeout-same-phase",
+    immediate_from_immediate => "15-immediate-from-immediate",
+    timer_from_timer_next_iteration => "17-timer-from-timer-next-iteration",
+    microtasks_between_timers => "18-microtasks-between-timers",
+    microtasks_between_immediates => "19-microtasks-between-immediates",
+    socket_close_after_check => "21-socket-close-after-check",
+    unref_timer_loop_exits => "23-unref-timer-loop-exits",
+    nexttick_recursion_bounded => "30-nexttick-recursion-bounded",
+    clear_immediate_from_immediate => "31-clear-immediate-from-immediate",
+    immediate_from_tick_in_immediate => "32-immediate-from-tick-in-immediate",
+    microtasks_queue_ticks => "33-microtasks-queue-ticks",
+    interval_clears_itself => "34-interval-clears-itself",
+    unref_timers => "35-unref-timers",
+    clear_timeout_from_nexttick => "36-clear-timeout-from-nexttick",
+    interval_requeues_behind_same_delay => "37-interval-requeues-behind-same-delay",
+    close_callbacks_lifo => "38-close-callbacks-lifo",
+    unref_immediate => "39-unref-immediate",
+    immediate_clears_timeout => "40-immediate-clears-timeout",
+}
+
+#[test]
+fn node_still_prints_the_recorded_output() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node-ordering");
+    if Command::new("node").arg("--version").output().is_err() {
+        eprintln!("note: `node` is not installed; not re-checking the recorded outputs");
+        return;
+    }
+    for p in PUZZLES {
+        let out = Command::new("node")
+            .arg(dir.join(format!("{}.js", p.name)))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "node {}.js failed", p.name);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            p.expected,
+            "{}: Node's output changed",
+            p.name
+        );
+    }
+}
