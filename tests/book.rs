@@ -236,3 +236,24 @@ fn every_chapter_page_links_its_cheatsheet_program_and_exercises() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Appendix B gathers every chapter's cheatsheet; a new cheatsheet must be added there too.
+#[test]
+fn appendix_b_includes_every_cheatsheet() {
+    let appendix = fs::read_to_string(book_src().join("appendix-cheatsheets.md")).unwrap();
+    let included: BTreeSet<String> = includes(&appendix)
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    let mut missing = Vec::new();
+    for (page, _) in pages() {
+        let name = page.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with("-cheatsheet.md") && !included.contains(&name) {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "appendix-cheatsheets.md does not include {missing:?}"
+    );
+}
