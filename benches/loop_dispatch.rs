@@ -3,7 +3,9 @@
 //! `cargo bench -p eventloops-benches --bench loop_dispatch`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use eventloops::ch08_ticks::bench::{bulk_timers_spread, immediate_chain, tick_chain};
+use eventloops::ch08_ticks::bench::{
+    bulk_timers_spread, immediate_chain, immediate_chain_with_idle_fd, tick_chain,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -17,6 +19,15 @@ fn loop_dispatch(c: &mut Criterion) {
         b.iter_custom(|iters| {
             (0..iters)
                 .map(|_| Duration::from_nanos(immediate_chain(black_box(N)).unwrap() as u64))
+                .sum()
+        })
+    });
+    group.bench_function(BenchmarkId::new("immediate_chain_idle_fd", N), |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    Duration::from_nanos(immediate_chain_with_idle_fd(black_box(N)).unwrap() as u64)
+                })
                 .sum()
         })
     });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates chapter 8's outputs: the puzzles beside Node's answers, and the dispatch benchmark
 # of the book's loop beside Node.js and libuv on the same machine.
-# Needs node and libuv1-dev (gcc ... -luv) for the peers; the peers are built in /tmp.
+# Needs node and libuv1-dev (gcc ... -luv) for the peers in benches/peers/, built in /tmp.
 # Run from anywhere: bash book/scripts/ch08-ticks.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,8 +17,7 @@ cargo build -q --bin ch08-ticks
     target/debug/ch08-ticks
 } > "$out/ch08-ticks.txt"
 
-peers=../shared/peers
-[ -d "$peers" ] || peers=/work/shared/peers
+peers=benches/peers
 cargo build -q --release --bin bench-loop
 gcc -O2 -o /tmp/uv_dispatch "$peers/uv_dispatch.c" -luv
 {
