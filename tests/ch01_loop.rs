@@ -125,3 +125,15 @@ fn client_vanishing_mid_stream_does_not_kill_the_server() {
 fn a_port_already_in_use_is_a_clear_error() {
     util::assert_refuses_a_port_in_use(EXE, "ch01-loop");
 }
+
+#[test]
+fn clients_that_leave_leave_no_fd_behind() {
+    for args in [&[][..], &["--threads"][..]] {
+        let mut server = Program::start(EXE, args);
+        server.assert_clients_leave_no_fds(3, 1, |client, i| {
+            let line = format!("client {i}\n");
+            client.send(line.as_bytes());
+            assert_eq!(client.read_line(), line.trim_end());
+        });
+    }
+}

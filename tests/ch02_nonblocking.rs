@@ -161,3 +161,15 @@ fn ctrl_c_stops_cleanly_with_clients_connected() {
 fn a_port_already_in_use_is_a_clear_error() {
     util::assert_refuses_a_port_in_use(EXE, "ch02-nonblocking");
 }
+
+#[test]
+fn clients_that_leave_leave_no_fd_behind() {
+    for args in [&["--report-every", "0"][..]] {
+        let mut server = Program::start(EXE, args);
+        server.assert_clients_leave_no_fds(3, 30, |client, i| {
+            let line = format!("client {i}\n");
+            client.send(line.as_bytes());
+            assert_eq!(client.read_line(), line.trim_end());
+        });
+    }
+}

@@ -40,3 +40,8 @@ fn a_client_past_fd_setsize_is_refused() {
 fn ctrl_c_exits_cleanly() {
     chat::ctrl_c_exits_cleanly(EXE);
 }
+
+#[test]
+fn clients_that_leave_leave_no_fd_behind() {
+    chat::clients_leave_no_fds(EXE, &[]);
+}

@@ -410,6 +410,27 @@ mod program {
         );
     }
 
+    /// Three rounds of 30 clients joining and leaving, on each backend: every accepted socket
+    /// is deregistered and closed (the server's open fds return to where they were).
+    #[test]
+    fn every_backend_leaves_no_fd_behind() {
+        let backends: &[&str] = if cfg!(any(target_os = "linux", target_os = "android")) {
+            &["select", "poll", "epoll"]
+        } else {
+            &["select", "poll"]
+        };
+        for backend in backends {
+            let mut server = Program::start(EXE, &["--backend", backend]);
+            server.assert_clients_leave_no_fds(3, 30, |client, _| {
+                let hello = client.read_line();
+                assert!(
+                    hello.starts_with("* you are client "),
+                    "{backend}: {hello:?}"
+                );
+            });
+        }
+    }
+
     #[test]
     fn select_serves_the_chat_and_exits_0_on_ctrl_c() {
         serves_the_chat("select");

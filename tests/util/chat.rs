@@ -192,3 +192,13 @@ pub fn ctrl_c_exits_cleanly(exe: &str) {
         "{rest:?}"
     );
 }
+
+/// Three rounds of 30 clients that join, are welcomed and leave: the server closes every socket
+/// it accepted (its open fds return to where they were).
+pub fn clients_leave_no_fds(exe: &str, args: &[&str]) {
+    let mut program = Program::start(exe, args);
+    program.assert_clients_leave_no_fds(3, 30, |client, _| {
+        let hello = client.read_line();
+        assert!(hello.starts_with("* you are client "), "{hello:?}");
+    });
+}

@@ -132,6 +132,46 @@ impl Program {
         }
     }
 
+    /// How many file descriptors the program has open (Linux: the entries of `/proc/PID/fd`).
+    pub fn open_fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .expect("reading /proc/PID/fd")
+            .count()
+    }
+
+    /// Connects `rounds` times `clients` clients, lets `talk` exchange something with each (so
+    /// the server has surely accepted it), closes them all, and checks that the server's open
+    /// fds come back to where they were before: every accepted socket was closed.
+    #[track_caller]
+    pub fn assert_clients_leave_no_fds(
+        &mut self,
+        rounds: usize,
+        clients: usize,
+        talk: impl Fn(&mut Client, usize),
+    ) {
+        let before = self.open_fds();
+        for _ in 0..rounds {
+            let mut open: Vec<Client> = (0..clients).map(|_| self.connect()).collect();
+            for (i, client) in open.iter_mut().enumerate() {
+                talk(client, i);
+            }
+            assert!(
+                self.open_fds() >= before + clients,
+                "the server did not hold the clients"
+            );
+            drop(open);
+            let deadline = Instant::now() + PATIENCE;
+            while self.open_fds() != before && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            assert_eq!(
+                self.open_fds(),
+                before,
+                "fds still open after every client left"
+            );
+        }
+    }
+
     /// The child's process id (for `/proc/PID/...`).
     pub fn pid(&self) -> u32 {
         self.child.id()
