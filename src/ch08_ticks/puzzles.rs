@@ -36,6 +36,13 @@ impl Console {
         self.0.borrow_mut().push(line.into());
     }
 
+    /// A callback that only logs `line`: `node.next_tick(c.say("nextTick 1"))` reads like the
+    /// JS `process.nextTick(() => console.log('nextTick 1'))`.
+    fn say(&self, line: &'static str) -> impl FnMut(&mut Node) + 'static {
+        let console = self.clone();
+        move |_| console.log(line)
+    }
+
     fn lines(&self) -> Vec<String> {
         self.0.borrow().clone()
     }
@@ -108,16 +115,11 @@ fn no_exit(_: &Console) {}
 fn p02() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
-            let c1 = c.clone();
-            node.queue_microtask(move |_| c1.log("promise 1"));
-            let c1 = c.clone();
-            node.queue_microtask(move |_| c1.log("microtask 2"));
-            let c1 = c.clone();
-            node.next_tick(move |_| c1.log("nextTick 1"));
-            let c1 = c.clone();
-            node.next_tick(move |_| c1.log("nextTick 2"));
-            let c1 = c.clone();
-            node.queue_microtask(move |_| c1.log("promise 3"));
+            node.queue_microtask(c.say("promise 1"));
+            node.queue_microtask(c.say("microtask 2"));
+            node.next_tick(c.say("nextTick 1"));
+            node.next_tick(c.say("nextTick 2"));
+            node.queue_microtask(c.say("promise 3"));
             c.log("sync");
         },
         no_exit,
@@ -136,10 +138,8 @@ fn p03() -> io::Result<Vec<String>> {
                     node.next_tick(move |_| c1.log("tick A.1.1"));
                 });
             });
-            let c1 = c.clone();
-            node.next_tick(move |_| c1.log("tick B"));
-            let c1 = c.clone();
-            node.queue_microtask(move |_| c1.log("promise"));
+            node.next_tick(c.say("tick B"));
+            node.queue_microtask(c.say("promise"));
         },
         no_exit,
     )
@@ -188,12 +188,9 @@ fn p09() -> io::Result<Vec<String>> {
                 if n > 0 && !seen_data {
                     seen_data = true;
                     c.log("data callback");
-                    let c1 = c.clone();
-                    node.set_timeout(0, move |_| c1.log("timeout"));
-                    let c1 = c.clone();
-                    node.set_immediate(move |_| c1.log("immediate"));
-                    let c1 = c.clone();
-                    node.next_tick(move |_| c1.log("nextTick"));
+                    node.set_timeout(0, c.say("timeout"));
+                    node.set_immediate(c.say("immediate"));
+                    node.next_tick(c.say("nextTick"));
                 } else if n == 0 {
                     node.close_handle(me, |_| {});
                     node.close_handle(server, |_| {});
@@ -229,8 +226,7 @@ fn p13() -> io::Result<Vec<String>> {
                     node.clear_timeout(e);
                 }
             });
-            let c1 = c.clone();
-            *e.borrow_mut() = Some(node.set_timeout(6, move |_| c1.log("E (6ms, must not run)")));
+            *e.borrow_mut() = Some(node.set_timeout(6, c.say("E (6ms, must not run)")));
             let b = Rc::new(RefCell::new(None));
             let (c1, b1) = (c.clone(), b.clone());
             node.set_timeout(10, move |node| {
@@ -239,10 +235,8 @@ fn p13() -> io::Result<Vec<String>> {
                     node.clear_timeout(b);
                 }
             });
-            let c1 = c.clone();
-            *b.borrow_mut() = Some(node.set_timeout(10, move |_| c1.log("B (10ms, must not run)")));
-            let c1 = c.clone();
-            node.set_timeout(10, move |_| c1.log("C (10ms) runs"));
+            *b.borrow_mut() = Some(node.set_timeout(10, c.say("B (10ms, must not run)")));
+            node.set_timeout(10, c.say("C (10ms) runs"));
             busy_wait(50);
         },
         no_exit,
@@ -262,8 +256,7 @@ fn p15() -> io::Result<Vec<String>> {
                 c1.log("immediate B");
                 node.set_immediate(move |_| c1.log("immediate B2 (queued by B)"));
             });
-            let c1 = c.clone();
-            node.set_immediate(move |_| c1.log("immediate C"));
+            node.set_immediate(c.say("immediate C"));
         },
         no_exit,
     )
@@ -279,8 +272,7 @@ fn p17() -> io::Result<Vec<String>> {
                 node.set_timeout(0, move |_| c2.log("timeout A2 (created by A, delay 0)"));
                 busy_wait(10);
             });
-            let c1 = c.clone();
-            node.set_timeout(0, move |_| c1.log("timeout B"));
+            node.set_timeout(0, c.say("timeout B"));
             busy_wait(5);
         },
         no_exit,
@@ -298,15 +290,13 @@ fn p18() -> io::Result<Vec<String>> {
                 node.queue_microtask(move |_| c2.log("promise from A"));
                 node.next_tick(move |_| c1.log("nextTick from A"));
             });
-            let c1 = c.clone();
-            node.set_timeout(0, move |_| c1.log("timeout B"));
+            node.set_timeout(0, c.say("timeout B"));
             let c1 = c.clone();
             node.set_timeout(5, move |node| {
                 c1.log("timeout C (other bucket, 5ms)");
                 node.next_tick(move |_| c1.log("nextTick from C"));
             });
-            let c1 = c.clone();
-            node.set_timeout(5, move |_| c1.log("timeout D (5ms)"));
+            node.set_timeout(5, c.say("timeout D (5ms)"));
             busy_wait(10);
         },
         no_exit,
@@ -324,8 +314,7 @@ fn p19() -> io::Result<Vec<String>> {
                 node.queue_microtask(move |_| c2.log("promise from A"));
                 node.next_tick(move |_| c1.log("nextTick from A"));
             });
-            let c1 = c.clone();
-            node.set_immediate(move |_| c1.log("immediate B"));
+            node.set_immediate(c.say("immediate B"));
         },
         no_exit,
     )
@@ -354,14 +343,10 @@ fn p21() -> io::Result<Vec<String>> {
             node.watch(client_fd, Interest::WRITABLE, move |node, me, _| {
                 c.log("connect callback");
                 node.io_stop(me); // connected: no more interest in writability
-                let c1 = c.clone();
-                node.set_timeout(0, move |_| c1.log("timeout 0"));
-                let c1 = c.clone();
-                node.set_immediate(move |_| c1.log("immediate"));
-                let c1 = c.clone();
-                node.queue_microtask(move |_| c1.log("promise"));
-                let c1 = c.clone();
-                node.next_tick(move |_| c1.log("nextTick"));
+                node.set_timeout(0, c.say("timeout 0"));
+                node.set_immediate(c.say("immediate"));
+                node.queue_microtask(c.say("promise"));
+                node.next_tick(c.say("nextTick"));
                 let c1 = c.clone();
                 node.close_handle(me, move |node| {
                     c1.log("socket close event");
@@ -379,8 +364,7 @@ fn p21() -> io::Result<Vec<String>> {
 fn p23() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
-            let c1 = c.clone();
-            let t = node.set_timeout(50, move |_| c1.log("unref timer (must not run)"));
+            let t = node.set_timeout(50, c.say("unref timer (must not run)"));
             node.unref_timer(t);
             c.log(format!("hasRef: {}", node.timer_has_ref(t)));
         },
@@ -399,10 +383,8 @@ fn p30() -> io::Result<Vec<String>> {
     }
     node_program(
         |node, c| {
-            let c1 = c.clone();
-            node.set_immediate(move |_| c1.log("immediate (waited for every tick)"));
-            let c1 = c.clone();
-            node.queue_microtask(move |_| c1.log("promise (after the last tick)"));
+            node.set_immediate(c.say("immediate (waited for every tick)"));
+            node.queue_microtask(c.say("promise (after the last tick)"));
             let c1 = c.clone();
             node.next_tick(move |node| tick(node, 0, c1));
         },
@@ -425,8 +407,7 @@ fn p31() -> io::Result<Vec<String>> {
             let c1 = c.clone();
             *b.borrow_mut() =
                 Some(node.set_immediate(move |_| c1.log("immediate B (must not run)")));
-            let c1 = c.clone();
-            node.set_immediate(move |_| c1.log("immediate C"));
+            node.set_immediate(c.say("immediate C"));
         },
         no_exit,
     )
@@ -443,8 +424,7 @@ fn p32() -> io::Result<Vec<String>> {
                     node.set_immediate(move |_| c1.log("immediate from the tick (next turn)"));
                 });
             });
-            let c1 = c.clone();
-            node.set_immediate(move |_| c1.log("immediate B"));
+            node.set_immediate(c.say("immediate B"));
         },
         no_exit,
     )
@@ -460,10 +440,8 @@ fn p33() -> io::Result<Vec<String>> {
                 node.next_tick(move |_| c2.log("tick from promise 1"));
                 node.queue_microtask(move |_| c1.log("promise 1.1 (queued by promise 1)"));
             });
-            let c1 = c.clone();
-            node.queue_microtask(move |_| c1.log("promise 2"));
-            let c1 = c.clone();
-            node.next_tick(move |_| c1.log("tick 1"));
+            node.queue_microtask(c.say("promise 2"));
+            node.next_tick(c.say("tick 1"));
         },
         no_exit,
     )
@@ -502,11 +480,9 @@ fn p35() -> io::Result<Vec<String>> {
                 c1.log("unref timeout 5 (loop kept alive by the 50)")
             });
             node.unref_timer(weak);
-            let c1 = c.clone();
-            let iv = node.set_interval(1000, move |_| c1.log("unref interval 1000 (must not run)"));
+            let iv = node.set_interval(1000, c.say("unref interval 1000 (must not run)"));
             node.unref_timer(iv);
-            let c1 = c.clone();
-            node.set_timeout(50, move |_| c1.log("ref timeout 50"));
+            node.set_timeout(50, c.say("ref timeout 50"));
         },
         |c| c.log("exit"),
     )
@@ -515,15 +491,13 @@ fn p35() -> io::Result<Vec<String>> {
 fn p36() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
-            let c1 = c.clone();
-            let t = node.set_timeout(1, move |_| c1.log("timeout 1 (must not run)"));
+            let t = node.set_timeout(1, c.say("timeout 1 (must not run)"));
             let c1 = c.clone();
             node.next_tick(move |node| {
                 node.clear_timeout(t);
                 c1.log("tick cleared the timeout");
             });
-            let c1 = c.clone();
-            node.set_timeout(2, move |_| c1.log("timeout 2"));
+            node.set_timeout(2, c.say("timeout 2"));
         },
         no_exit,
     )
@@ -546,8 +520,7 @@ fn p37() -> io::Result<Vec<String>> {
                 }
             });
             *me.borrow_mut() = Some(iv);
-            let c1 = c.clone();
-            node.set_timeout(5, move |_| c1.log("timeout 5"));
+            node.set_timeout(5, c.say("timeout 5"));
         },
         no_exit,
     )
@@ -567,10 +540,8 @@ fn p38() -> io::Result<Vec<String>> {
                 let c = c.clone();
                 node.watch(b_fd, Interest::WRITABLE, move |node, b, _| {
                     node.io_stop(b);
-                    let c1 = c.clone();
-                    node.set_immediate(move |_| c1.log("immediate"));
-                    let c1 = c.clone();
-                    node.close_handle(a, move |_| c1.log("close a"));
+                    node.set_immediate(c.say("immediate"));
+                    node.close_handle(a, c.say("close a"));
                     let c1 = c.clone();
                     node.close_handle(b, move |node| {
                         c1.log("close b");
@@ -590,8 +561,7 @@ fn p38() -> io::Result<Vec<String>> {
 fn p39() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
-            let c1 = c.clone();
-            let im = node.set_immediate(move |_| c1.log("unref immediate (must not run)"));
+            let im = node.set_immediate(c.say("unref immediate (must not run)"));
             node.unref_immediate(im);
             c.log("main done");
         },
@@ -602,8 +572,7 @@ fn p39() -> io::Result<Vec<String>> {
 fn p40() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
-            let c1 = c.clone();
-            let t = node.set_timeout(10, move |_| c1.log("timeout 10 (must not run)"));
+            let t = node.set_timeout(10, c.say("timeout 10 (must not run)"));
             let c1 = c.clone();
             node.set_immediate(move |node| {
                 node.clear_timeout(t);
