@@ -130,7 +130,7 @@ pub const EXERCISES: &[Exercise] = &[
     },
     Exercise {
         id: "ch06.1",
-        title: "The epoll_ctl operation for an interest change",
+        title: "the epoll_ctl operation for an interest change",
         module: "ch06_pollers",
         function: "ctl_op",
         tests: "ch06::ctl_op::",
@@ -140,7 +140,7 @@ pub const EXERCISES: &[Exercise] = &[
     },
     Exercise {
         id: "ch06.2",
-        title: "An interest change as a kqueue changelist",
+        title: "an interest change as a kqueue changelist",
         module: "ch06_pollers",
         function: "changelist",
         tests: "ch06::changelist::",
@@ -151,7 +151,7 @@ pub const EXERCISES: &[Exercise] = &[
     },
     Exercise {
         id: "ch06.3",
-        title: "Drain an edge-triggered fd to EAGAIN",
+        title: "drain an edge-triggered fd to EAGAIN",
         module: "ch06_pollers",
         function: "drain",
         tests: "ch06::drain::",
@@ -161,7 +161,7 @@ pub const EXERCISES: &[Exercise] = &[
     },
     Exercise {
         id: "ch07.1",
-        title: "The poll timeout rules",
+        title: "the poll timeout rules",
         module: "ch07_phases",
         function: "poll_timeout",
         tests: "ch07::poll_timeout::",
@@ -170,7 +170,7 @@ pub const EXERCISES: &[Exercise] = &[
     },
     Exercise {
         id: "ch07.2",
-        title: "One run that reads like uv_run",
+        title: "one run that reads like uv_run",
         module: "ch07_phases",
         function: "run",
         tests: "ch07::run::",
@@ -179,7 +179,7 @@ pub const EXERCISES: &[Exercise] = &[
     },
     Exercise {
         id: "ch08.1",
-        title: "Drain nextTicks, then microtasks, until both are empty",
+        title: "drain nextTicks, then microtasks, until both are empty",
         module: "ch08_ticks",
         function: "run_ticks_and_microtasks",
         tests: "ch08::run_ticks_and_microtasks::",
@@ -188,7 +188,7 @@ pub const EXERCISES: &[Exercise] = &[
     },
     Exercise {
         id: "ch08.2",
-        title: "One check phase of immediates",
+        title: "one check phase of immediates",
         module: "ch08_ticks",
         function: "process_immediates",
         tests: "ch08::process_immediates::",
