@@ -78,14 +78,21 @@ fn a_connection_after_the_timer_does_not_delay_it() {
 fn ctrl_c_while_the_loop_sleeps_stops_it_cleanly() {
     let mut program = Program::start(EXE, &["--timer-ms", "60000", "--connect-at-ms", "60000"]);
     program.wait_for_line("timer set for 60000 ms");
-    // Let it reach poll(2). (A signal landing just before the call would be noticed only at the
-    // next wakeup: the race that ppoll/signalfd close, chapter 9.)
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    program.interrupt();
-    let summary = program.wait_for_line("stopped by signal");
-    assert!(summary.contains("timer did not fire"), "{summary}");
-    let (status, _) = program.wait_for_exit();
+    // stop_with_ctrl_c presses again if the first signal lands just before poll(2), the race
+    // that ppoll/signalfd close (chapter 9).
+    let (status, lines) = program.stop_with_ctrl_c();
     assert!(status.success(), "{status}");
+    let summary = find_line(&lines, "stopped by signal");
+    assert!(summary.contains("timer did not fire"), "{summary}");
+}
+
+/// The first of `lines` that contains `needle`.
+#[track_caller]
+fn find_line<'a>(lines: &'a [String], needle: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in {lines:?}"))
 }
 
 #[test]
@@ -103,14 +110,14 @@ fn huge_delays_are_clamped_not_a_crash() {
     let max = u64::MAX.to_string();
     let mut program = Program::start(EXE, &["--timer-ms", &max, "--connect-at-ms", &max]);
     program.wait_for_line("timer set for");
+    // Let the loop enter poll(2), so that the interrupted wait prints the timeout it used.
     std::thread::sleep(std::time::Duration::from_millis(200));
-    program.interrupt();
-    let poll = program.wait_for_line("poll (timeout");
+    let (status, lines) = program.stop_with_ctrl_c();
+    assert!(status.success(), "{status}");
+    let poll = find_line(&lines, "poll (timeout");
     assert!(
         poll.contains("timeout 2147483647 ms"),
         "the timeout is clamped to c_int::MAX: {poll}"
     );
-    program.wait_for_line("stopped by signal");
-    let (status, _) = program.wait_for_exit();
-    assert!(status.success(), "{status}");
+    find_line(&lines, "stopped by signal");
 }
