@@ -24,14 +24,16 @@ pub struct Exercise {
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
         id: "ch01.1",
-        title: "write all of a buffer, through short writes and EINTR",
+        title: "write all of a buffer, through short writes and EINTR, unless told to stop",
         module: "ch01_loop",
         function: "write_all",
         tests: "ch01::write_all::",
         page: "ch01-loop.md#exercises",
-        hint: "Keep a slice `rest` of what is left. `net::write(fd, rest)` returns Ok(n): move the \
-               slice on with `rest = &rest[n..]`. Loop while it is not empty; `continue` on \
-               ErrorKind::Interrupted; `return Err(e)` on anything else.",
+        hint: "Keep a slice `rest` of what is left. Loop while it is not empty: first, if \
+               should_stop() is true, return Err(io::Error::new(ErrorKind::Interrupted, ..)); \
+               then `net::write(fd, rest)` returns Ok(n): move the slice on with \
+               `rest = &rest[n..]`; `continue` on ErrorKind::Interrupted; `return Err(e)` on \
+               anything else.",
     },
     Exercise {
         id: "ch01.2",
@@ -41,8 +43,9 @@ pub const EXERCISES: &[Exercise] = &[
         tests: "ch01::echo::",
         page: "ch01-loop.md#exercises",
         hint: "`match net::read(conn, &mut buf)` with four arms: Ok(0) is end of file, Ok(n) means \
-               `write_all(conn, &buf[..n])?` and add n, Err(e) with ErrorKind::Interrupted asks \
-               should_stop(), and any other Err is returned.",
+               `write_all(conn, &buf[..n], should_stop)` and add n (its Interrupted error means \
+               Stopped), Err(e) with ErrorKind::Interrupted asks should_stop(), and any other \
+               Err is returned.",
     },
     Exercise {
         id: "ch02.1",

@@ -176,6 +176,43 @@ impl Program {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// Waits until one of the program's threads is asleep inside the system call `number`
+    /// (`libc::SYS_write`, …), as `/proc/PID/task/TID/syscall` and `…/stat` show it: seen there
+    /// on three looks in a row, 20 ms apart, so it is blocked, not passing through. A signal
+    /// sent now is certain to interrupt that call.
+    #[cfg(target_os = "linux")]
+    #[track_caller]
+    pub fn wait_until_blocked_in(&self, number: libc::c_long) {
+        let pid = self.pid();
+        let asleep_in = |tid: &str| -> bool {
+            let syscall = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall"));
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat"));
+            let (Ok(syscall), Ok(stat)) = (syscall, stat) else {
+                return false;
+            };
+            // `stat` is `TID (name) STATE …`; the name may hold spaces, so split after the `)`.
+            let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+            syscall.split_whitespace().next() == Some(number.to_string().as_str())
+                && state.is_some_and(|s| s.starts_with('S'))
+        };
+        let any_thread_asleep = || {
+            std::fs::read_dir(format!("/proc/{pid}/task"))
+                .expect("/proc/PID/task")
+                .filter_map(Result::ok)
+                .any(|t| asleep_in(&t.file_name().to_string_lossy()))
+        };
+        let deadline = Instant::now() + PATIENCE;
+        let mut seen = 0;
+        while seen < 3 {
+            assert!(
+                Instant::now() < deadline,
+                "no thread blocked in system call {number} within {PATIENCE:?}"
+            );
+            seen = if any_thread_asleep() { seen + 1 } else { 0 };
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 /// Starts `exe` a second time on the port a first copy holds, and checks that it fails with exit
