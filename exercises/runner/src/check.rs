@@ -48,7 +48,7 @@ pub fn run_chapters(
             });
             running.push((
                 module,
-                testrun::start(binary, &format!("{chapter}::"), &dir)?,
+                testrun::start(binary, &format!("{chapter}::"), &dir, testrun::DEADLINE)?,
             ));
         } else {
             let why = if built.other_errors.is_empty() {

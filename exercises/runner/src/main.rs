@@ -180,7 +180,8 @@ fn hint(repo: &Repo, id: &str, step: Option<usize>) -> std::io::Result<ExitCode>
     let upto = step.unwrap_or((seen + 1).min(ex.hints.len()));
     println!("{} — {}\n", ex.id, ex.title);
     for (i, text) in ex.hints.iter().enumerate().take(upto) {
-        println!("Hint {} of {}: {text}\n", i + 1, ex.hints.len());
+        let hint = format!("Hint {} of {}: {text}", i + 1, ex.hints.len());
+        println!("{}\n", show::wrap(&hint, 96).join("\n"));
     }
     if upto < ex.hints.len() {
         println!("Ask again for more: cargo run -p exercises -- hint {id}");

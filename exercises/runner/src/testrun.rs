@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 /// after its own time limit (`exercises/tests/time_limit.rs`); this is the net under that net.
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
+/// How many tests of a chapter run at once: more than any chapter has.
+const TEST_THREADS: usize = 32;
+
 /// What a test binary's run said.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct TestRun {
@@ -50,14 +53,23 @@ pub struct Running {
     binary: std::path::PathBuf,
     filter: String,
     output: std::thread::JoinHandle<String>,
-    started: Instant,
+    deadline: Instant,
 }
 
 /// Starts `binary` on the tests under `filter`, in `dir` (where `cargo test` would run it: the
-/// package's directory). Start several, then [`finish`] each: they run side by side.
-pub fn start(binary: &Path, filter: &str, dir: &Path) -> std::io::Result<Running> {
+/// package's directory), to be killed after `deadline`. Start several, then [`finish`] each:
+/// they run side by side.
+pub fn start(
+    binary: &Path,
+    filter: &str,
+    dir: &Path,
+    deadline: Duration,
+) -> std::io::Result<Running> {
     let mut child = Command::new(binary)
         .arg(filter)
+        // Every test at once: a test that hangs then costs one time limit, not one per test
+        // queued behind it on the machine's few cores.
+        .arg(format!("--test-threads={TEST_THREADS}"))
         .current_dir(dir)
         // A backtrace would bury the panic message the learner needs.
         .env("RUST_BACKTRACE", "0")
@@ -76,15 +88,15 @@ pub fn start(binary: &Path, filter: &str, dir: &Path) -> std::io::Result<Running
         binary: binary.to_path_buf(),
         filter: filter.to_string(),
         output,
-        started: Instant::now(),
+        deadline: Instant::now() + deadline,
     })
 }
 
-/// Waits for a started binary (killing it at [`DEADLINE`]) and reads its output.
+/// Waits for a started binary (killing it at its deadline) and reads its output.
 pub fn finish(mut running: Running) -> std::io::Result<TestRun> {
     let mut killed = false;
     while running.child.try_wait()?.is_none() {
-        if running.started.elapsed() > DEADLINE {
+        if Instant::now() > running.deadline {
             running.child.kill()?;
             running.child.wait()?;
             killed = true;
@@ -234,6 +246,32 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 15 filtered out;
         run.strip_name_prefix("ch03_select::");
         let names: Vec<&String> = run.results.keys().collect();
         assert_eq!(names, ["ch03::a::b", "other::c"]);
+    }
+
+    #[test]
+    fn a_binary_past_its_deadline_is_killed_and_its_unfinished_tests_named() {
+        // A stand-in for a test binary: one test passes, the other never ends.
+        let dir = std::env::temp_dir().join(format!("runner-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let script = dir.join("fake-tests");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\ncase \"$*\" in\n*--list*) printf 'a: test\\nb: test\\n' ;;\n\
+             *) echo 'test a ... ok'; exec sleep 30 ;;\nesac\n",
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let started = Instant::now();
+        let running = start(&script, "", &dir, Duration::from_millis(300)).unwrap();
+        let run = finish(running).unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "it was not killed"
+        );
+        assert_eq!(run.results.get("a"), Some(&true));
+        assert_eq!(run.unfinished, ["b"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

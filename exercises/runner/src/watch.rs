@@ -201,6 +201,13 @@ impl Session<'_> {
                 self.rerun(modules)?;
                 let next = self.next_from(Some(&module[..4]));
                 self.set_current(next);
+                if let Some(n) = next {
+                    self.news = Some(format!(
+                        "You saved {module}.rs: here is {}, the first exercise not done there \
+                         or after it.",
+                        EXERCISES[n].id
+                    ));
+                }
                 Ok(())
             }
             None => self.rerun(modules),
@@ -269,9 +276,11 @@ impl Session<'_> {
                     .into_iter()
                     .map(|l| format!("  {l}")),
             );
+            let width = crossterm::terminal::size().map_or(80, |(columns, _)| columns.into());
             for (n, hint) in ex.hints.iter().enumerate().take(self.hints) {
                 middle.push(String::new());
-                middle.push(format!("Hint {} of {}: {hint}", n + 1, ex.hints.len()));
+                let hint = format!("Hint {} of {}: {hint}", n + 1, ex.hints.len());
+                middle.extend(show::wrap(&hint, width));
             }
             if !verdict.details.is_empty() {
                 middle.push(String::new());
