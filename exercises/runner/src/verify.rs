@@ -191,7 +191,11 @@ fn unformatted_solutions(repo: &Repo, modules: &[&str]) -> std::io::Result<Vec<S
         .lines()
         .filter_map(|line| line.strip_prefix("Diff in "))
         .filter_map(|rest| rest.split(':').next())
-        .map(|file| format!("{file}: not rustfmt-clean (run `cargo fmt --all`)"))
+        .map(|file| {
+            let root = format!("{}/", repo.root.display());
+            let file = file.strip_prefix(&root).unwrap_or(file);
+            format!("{file}: not rustfmt-clean (run `cargo fmt --all`)")
+        })
         .collect();
     unformatted.dedup();
     if unformatted.is_empty() {
