@@ -162,7 +162,7 @@ fn print_next(repo: &Repo, verdicts: &[(&Exercise, Verdict)], only: Option<&str>
 }
 
 /// The ids of the exercises done.
-pub fn done_ids(verdicts: &[(&Exercise, Verdict)]) -> Vec<&'static str> {
+fn done_ids(verdicts: &[(&Exercise, Verdict)]) -> Vec<&'static str> {
     verdicts
         .iter()
         .filter(|(_, v)| v.status == Status::Done)
