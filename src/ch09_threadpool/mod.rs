@@ -1,0 +1,27 @@
+//! Chapter 9: a thread pool for what the kernel cannot poll, wakeups that coalesce, and signals.
+//!
+//! Everything here extends chapter 7's [`Loop`](crate::ch07_phases::Loop), so it works on every
+//! loop built on it, chapter 8's `Node` included.
+//!
+//! # The API, in libuv's terms
+//!
+//! | this crate | libuv | where |
+//! | --- | --- | --- |
+//! | [`Wakeup`]: `new`, `pipe`, `fd`, `wake`, `drain` | the loop's async eventfd / pipe | [`wakeup`] |
+//! | `lp.async_init(cb) -> io::Result<(Handle, AsyncSender)>` | `uv_async_init` | [`async_handle`] |
+//! | [`AsyncSender::send`] (any thread, coalescing) | `uv_async_send` | [`async_handle`] |
+//! | `lp.signal_start(signum, cb(&mut Loop, Handle, signum)) -> io::Result<Handle>` | `uv_signal_init` + `uv_signal_start` | [`signal`] |
+//!
+//! Every handle here is an ordinary chapter-7 handle: close it with `lp.close(handle, cb)`,
+//! `lp.unref(handle)` it so it does not keep the loop alive. Their callbacks run in the poll
+//! phase, because underneath each is an I/O watcher on an fd.
+
+pub mod async_handle;
+pub mod signal;
+pub mod wakeup;
+
+pub use async_handle::AsyncSender;
+pub use wakeup::Wakeup;
+
+#[cfg(test)]
+mod tests;
