@@ -11,17 +11,27 @@
 //! | `lp.async_init(cb) -> io::Result<(Handle, AsyncSender)>` | `uv_async_init` | [`async_handle`] |
 //! | [`AsyncSender::send`] (any thread, coalescing) | `uv_async_send` | [`async_handle`] |
 //! | `lp.signal_start(signum, cb(&mut Loop, Handle, signum)) -> io::Result<Handle>` | `uv_signal_init` + `uv_signal_start` | [`signal`] |
+//! | `lp.queue_work(work, after_work) -> io::Result<WorkId>` | `uv_queue_work` | [`work`] |
+//! | `lp.cancel_work(id) -> io::Result<()>` (`EBUSY` once started) | `uv_cancel` | [`work`] |
+//! | `lp.start_threadpool(PoolSize)`, [`PoolSize::from_env`] | `UV_THREADPOOL_SIZE` | [`pool_size`] |
+//! | [`ThreadPool`]: workers, one queue, a mutex, a condvar | `src/threadpool.c` | [`pool`] |
 //!
 //! Every handle here is an ordinary chapter-7 handle: close it with `lp.close(handle, cb)`,
 //! `lp.unref(handle)` it so it does not keep the loop alive. Their callbacks run in the poll
 //! phase, because underneath each is an I/O watcher on an fd.
 
 pub mod async_handle;
+pub mod pool;
+pub mod pool_size;
 pub mod signal;
 pub mod wakeup;
+pub mod work;
 
 pub use async_handle::AsyncSender;
+pub use pool::ThreadPool;
+pub use pool_size::{POOL_SIZE_VAR, PoolSize};
 pub use wakeup::Wakeup;
+pub use work::WorkId;
 
 #[cfg(test)]
 mod tests;
