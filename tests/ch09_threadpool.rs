@@ -352,3 +352,154 @@ fn dropping_the_loop_with_work_queued_drops_the_work_and_returns() {
         "queued work ran after the loop was dropped"
     );
 }
+
+// ---- Node's fs and dns layer ------------------------------------------------------------------
+
+use eventloops::ch08_ticks::Node;
+use eventloops::ch09_threadpool::fs::{FileStat, FsError};
+use std::path::PathBuf;
+
+/// Runs `main` on a booted Node and the loop to the end; returns what the callbacks stored.
+fn node_run<T: 'static>(main: impl FnOnce(&mut Node, Rc<RefCell<Option<T>>>)) -> T {
+    let mut node = Node::boot().unwrap();
+    let out = Rc::new(RefCell::new(None));
+    node.run_main(|node| main(node, out.clone()));
+    node.run_until_done().unwrap();
+    out.borrow_mut().take().expect("the callback ran")
+}
+
+fn temp_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("eventloops-ch09-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn read_file_of_a_missing_file_gives_enoent_to_the_callback() {
+    let err: FsError = node_run(|node, out| {
+        node.read_file("no/such/file.txt", move |_, r| *out.borrow_mut() = r.err())
+            .unwrap();
+    });
+    assert_eq!(err.errno, libc::ENOENT);
+    assert_eq!((err.code().as_str(), err.syscall), ("ENOENT", "open"));
+    assert_eq!(
+        err.to_string(),
+        "ENOENT: no such file or directory, open 'no/such/file.txt'"
+    );
+}
+
+#[test]
+fn read_file_of_a_directory_or_a_bad_path_is_an_error_not_a_panic() {
+    let err = node_run(|node, out| {
+        node.read_file(std::env::temp_dir(), move |_, r| {
+            *out.borrow_mut() = r.err()
+        })
+        .unwrap();
+    });
+    assert_eq!((err.errno, err.syscall), (libc::EISDIR, "read"));
+    let err = node_run(|node, out| {
+        node.read_file("nul\0byte", move |_, r| *out.borrow_mut() = r.err())
+            .unwrap();
+    });
+    assert_eq!(err.errno, libc::EINVAL);
+}
+
+/// 3 MiB and a bit: more than one 512 KiB read request, and a last short one.
+#[test]
+fn a_large_file_is_read_whole_in_several_requests() {
+    let path = temp_path("large");
+    let data: Vec<u8> = (0..3 * 1024 * 1024 + 12_345)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    std::fs::write(&path, &data).unwrap();
+    let p = path.clone();
+    let got: Vec<u8> = node_run(move |node, out| {
+        node.read_file(p, move |_, r| *out.borrow_mut() = Some(r.unwrap()))
+            .unwrap();
+    });
+    std::fs::remove_file(&path).unwrap();
+    assert!(got == data, "read {} bytes of {}", got.len(), data.len());
+}
+
+/// A file whose size `fstat` does not know (0 for /proc files) is read until end of file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_of_unknown_size_is_read_to_the_end() {
+    let got: Vec<u8> = node_run(|node, out| {
+        node.read_file("/proc/self/status", move |_, r| {
+            *out.borrow_mut() = Some(r.unwrap())
+        })
+        .unwrap();
+    });
+    let text = String::from_utf8(got).unwrap();
+    assert!(
+        text.starts_with("Name:") && text.contains("Threads:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn write_file_stat_read_file_unlink_round_trip() {
+    let path = temp_path("roundtrip");
+    let p = path.clone();
+    let (stat, text, gone): (FileStat, String, i32) = node_run(move |node, out| {
+        node.write_file(p.clone(), "twelve bytes", move |node, r| {
+            r.unwrap();
+            node.stat(p.clone(), move |node, st| {
+                let st = st.unwrap();
+                node.read_file(p.clone(), move |node, text| {
+                    let text = String::from_utf8(text.unwrap()).unwrap();
+                    node.unlink(p.clone(), move |node, r| {
+                        r.unwrap();
+                        node.unlink(p, move |_, again| {
+                            let errno = again.unwrap_err().errno;
+                            *out.borrow_mut() = Some((st, text, errno));
+                        })
+                        .unwrap();
+                    })
+                    .unwrap();
+                })
+                .unwrap();
+            })
+            .unwrap();
+        })
+        .unwrap();
+    });
+    assert!(stat.is_file() && !stat.is_dir());
+    assert_eq!(stat.size, 12);
+    assert_eq!(text, "twelve bytes");
+    assert_eq!(gone, libc::ENOENT, "unlinking twice");
+    assert!(!path.exists());
+}
+
+#[test]
+fn write_file_into_a_missing_directory_is_enoent() {
+    let err = node_run(|node, out| {
+        node.write_file("no/such/dir/file.txt", "x", move |_, r| {
+            *out.borrow_mut() = r.err()
+        })
+        .unwrap();
+    });
+    assert_eq!((err.errno, err.syscall), (libc::ENOENT, "open"));
+}
+
+#[test]
+fn lookup_of_localhost_finds_a_loopback_address() {
+    let addrs = node_run(|node, out| {
+        node.lookup("localhost", move |_, r| *out.borrow_mut() = Some(r))
+            .unwrap();
+    })
+    .unwrap();
+    assert!(addrs.iter().any(|a| a.is_loopback()), "{addrs:?}");
+}
+
+#[test]
+fn lookup_of_a_name_that_cannot_exist_is_an_error() {
+    let err = node_run(|node, out| {
+        node.lookup("nonexistent.invalid", move |_, r| {
+            *out.borrow_mut() = r.err()
+        })
+        .unwrap();
+    });
+    // `.invalid` never resolves (RFC 6761); with no resolver reachable it is EAI_AGAIN instead.
+    assert!(["ENOTFOUND", "EAI_AGAIN"].contains(&err.code), "{err}");
+    assert!(err.to_string().starts_with("getaddrinfo "));
+}

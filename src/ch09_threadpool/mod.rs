@@ -16,13 +16,30 @@
 //! | `lp.start_threadpool(PoolSize)`, [`PoolSize::from_env`] | `UV_THREADPOOL_SIZE` | [`pool_size`] |
 //! | [`ThreadPool`]: workers, one queue, a mutex, a condvar | `src/threadpool.c` | [`pool`] |
 //!
+//! And Node's layer on the pool, on chapter 8's `Node` (callbacks run in the poll phase, inside
+//! chapter 8's callback scope; each returns `Err` at once only when the pool cannot start):
+//!
+//! | this crate | Node |
+//! | --- | --- |
+//! | `node.read_file(path, cb(&mut Node, Result<Vec<u8>, FsError>)) -> io::Result<()>` | `fs.readFile` |
+//! | `node.write_file(path, data, cb(&mut Node, Result<(), FsError>)) -> io::Result<()>` | `fs.writeFile` |
+//! | `node.stat(path, cb(&mut Node, Result<FileStat, FsError>)) -> io::Result<()>` | `fs.stat` |
+//! | `node.unlink(path, cb(&mut Node, Result<(), FsError>)) -> io::Result<()>` | `fs.unlink` |
+//! | `node.lookup(host, cb(&mut Node, Result<Vec<IpAddr>, DnsError>)) -> io::Result<()>` | `dns.lookup(host, {all: true})` |
+//!
+//! [`FsError`](fs::FsError) carries Node's `code` (`ENOENT`), `syscall`, `path` and message;
+//! [`DnsError`](fs::DnsError) Node's `code` (`ENOTFOUND`) and hostname.
+//!
 //! Every handle here is an ordinary chapter-7 handle: close it with `lp.close(handle, cb)`,
 //! `lp.unref(handle)` it so it does not keep the loop alive. Their callbacks run in the poll
 //! phase, because underneath each is an I/O watcher on an fd.
 
 pub mod async_handle;
+pub mod dns;
+pub mod fs;
 pub mod pool;
 pub mod pool_size;
+pub mod puzzles;
 pub mod signal;
 pub mod wakeup;
 pub mod work;

@@ -9,7 +9,7 @@
 //!
 //! Closing a pipe while a handler on another thread is about to write to it would let that
 //! write hit whatever fd reuses the number. So a handler announces itself in
-//! [`HANDLERS_RUNNING`] before it reads the table, and [`Registration`]'s `drop` clears its slot,
+//! `HANDLERS_RUNNING` before it reads the table, and `Registration`'s `drop` clears its slot,
 //! then waits until no handler is running, then closes. (libuv takes a lock made of a pipe, whose
 //! `read` and `write` a handler may call, for the same purpose.)
 
