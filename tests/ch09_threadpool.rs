@@ -503,3 +503,231 @@ fn lookup_of_a_name_that_cannot_exist_is_an_error() {
     assert!(["ENOTFOUND", "EAI_AGAIN"].contains(&err.code), "{err}");
     assert!(err.to_string().starts_with("getaddrinfo "));
 }
+
+// ---- the program ------------------------------------------------------------------------------
+
+mod util;
+
+use std::process::Command;
+use util::{Program, assert_refuses_a_port_in_use};
+
+const EXE: &str = env!("CARGO_BIN_EXE_ch09-threadpool");
+
+/// Runs the program to its end with `args` (after `--port 0`); returns status, stdout, stderr.
+fn run_program(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let out = Command::new(EXE)
+        .args(["--port", "0"])
+        .args(args)
+        .envs(env.iter().copied())
+        .env_remove_if_absent(env)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The tests must not depend on the size variable of whoever runs them.
+trait EnvRemove {
+    fn env_remove_if_absent(&mut self, env: &[(&str, &str)]) -> &mut Self;
+}
+
+impl EnvRemove for Command {
+    fn env_remove_if_absent(&mut self, env: &[(&str, &str)]) -> &mut Self {
+        let var = eventloops::ch09_threadpool::POOL_SIZE_VAR;
+        if !env.iter().any(|(k, _)| *k == var) {
+            self.env_remove(var);
+        }
+        self
+    }
+}
+
+#[test]
+fn help_says_what_the_program_does() {
+    let out = Command::new(EXE).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("thread pool") && text.contains("--port") && text.contains("--pool"));
+    for command in ["tick", "slow", "coalesce", "race", "read-file", "serve"] {
+        assert!(text.contains(command), "--help does not list {command}");
+    }
+}
+
+#[test]
+fn the_first_line_is_listening_and_the_pool_size_is_reported() {
+    let (code, out, _) = run_program(&["--pool", "3", "race"], &[]);
+    assert_eq!(code, Some(0));
+    let mut lines = out.lines();
+    assert!(lines.next().unwrap().starts_with("listening on 127.0.0.1:"));
+    assert_eq!(lines.next().unwrap(), "pool: 3 threads (--pool)");
+}
+
+#[test]
+fn tick_keeps_ticking_while_the_pool_works_and_exits_0() {
+    let (code, out, err) = run_program(&["tick", "--mib", "4"], &[]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("write_file done"), "{out}");
+    assert!(out.contains("read_file done: 4194304 bytes"), "{out}");
+    assert!(out.contains("computed on pool-worker-"), "{out}");
+    assert!(out.contains("ticks; the longest gap"), "{out}");
+    assert!(out.contains("tick 1"), "{out}");
+}
+
+#[test]
+fn tick_on_the_loop_computes_on_the_main_thread() {
+    let (code, out, _) = run_program(&["tick", "--mib", "2", "--on-loop"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("computed on main"), "{out}");
+}
+
+/// Two threads, three tasks: the third can only start when one of the first two is done.
+#[test]
+fn slow_shows_the_task_beyond_the_pool_size_waiting() {
+    let (code, out, _) = run_program(&["--pool", "2", "slow", "--task-ms", "300"], &[]);
+    assert_eq!(code, Some(0));
+    let done: Vec<_> = out
+        .lines()
+        .filter(|l| l.contains(" done: started at"))
+        .collect();
+    assert_eq!(done.len(), 3, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("task 3 done") && l.contains("waited for a free thread")),
+        "{out}"
+    );
+}
+
+#[test]
+fn coalesce_counts_far_fewer_wakeups_than_sends() {
+    for args in [
+        &["coalesce", "--sends", "200000"][..],
+        &["coalesce", "--sends", "200000", "--pipe"],
+    ] {
+        let (code, out, _) = run_program(args, &[]);
+        assert_eq!(code, Some(0));
+        let line = out.lines().find(|l| l.contains(" sends -> ")).expect(&out);
+        let numbers: Vec<u64> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        let (sends, wakes, callbacks) = (numbers[0], numbers[1], numbers[2]);
+        assert_eq!(sends, 200_001);
+        assert!(wakes >= 1 && wakes < sends / 2, "{line}");
+        assert!(callbacks >= 1 && callbacks <= wakes, "{line}");
+    }
+}
+
+#[test]
+fn race_shows_the_flag_sleeping_and_the_signal_handle_not() {
+    let (code, out, _) = run_program(&["race"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("slept until its 500 ms timer"), "{out}");
+    assert!(out.contains("the pipe was readable: no sleep"), "{out}");
+}
+
+#[test]
+fn read_file_of_a_missing_file_reports_enoent_and_exits_1_without_a_panic() {
+    let (code, out, err) = run_program(&["read-file", "no/such/file"], &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains(
+            "read_file no/such/file: ENOENT: no such file or directory, open 'no/such/file'"
+        ),
+        "{out}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    let (code, out, _) = run_program(&["read-file", "Cargo.toml"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("read_file Cargo.toml: ") && out.contains(" bytes"));
+}
+
+#[test]
+fn a_pool_size_of_0_or_absurd_values_is_a_clear_error() {
+    for bad in ["0", "5000", "many"] {
+        let (code, _, err) = run_program(&["--pool", bad, "race"], &[]);
+        assert_eq!(code, Some(2), "--pool {bad}");
+        assert!(
+            err.contains("invalid value") && err.contains("--pool"),
+            "{err}"
+        );
+        let var = eventloops::ch09_threadpool::POOL_SIZE_VAR;
+        let (code, out, err) = run_program(&["race"], &[(var, bad)]);
+        assert_eq!(code, Some(1), "{var}={bad}");
+        assert!(out.is_empty(), "nothing printed before the error: {out}");
+        assert!(
+            err.starts_with(&format!("ch09-threadpool: {var}={bad}: ")),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"));
+    }
+}
+
+#[test]
+fn a_port_in_use_is_refused_with_a_clear_error() {
+    assert_refuses_a_port_in_use(EXE, "ch09-threadpool");
+}
+
+#[test]
+fn serve_answers_paths_with_sizes_and_errors_and_leaks_no_fds() {
+    let mut program = Program::start(EXE, &["serve"]);
+    program.wait_for_line("serving files");
+    program.assert_clients_leave_no_fds(3, 5, |client, _| {
+        client.send(b"Cargo.toml\n");
+        client.read_line();
+    });
+    let mut client = program.connect();
+    client.send(b"Cargo.toml\nno/such/file\n");
+    // Answers come in the order the reads finish: the failed open (one trip through the pool)
+    // usually overtakes the file read (four trips).
+    let mut answers = [client.read_line(), client.read_line()];
+    answers.sort();
+    assert!(
+        answers[0].starts_with("Cargo.toml: ") && answers[0].contains(" bytes, checksum "),
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers[1],
+        "no/such/file: ENOENT: no such file or directory, open 'no/such/file'"
+    );
+    program.interrupt();
+    let (status, lines) = program.wait_for_exit();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("SIGINT (Ctrl-C) arrived through the signal handle"))
+    );
+}
+
+/// Ctrl-C at random moments of every mode: one SIGINT is always enough (no second press, as
+/// chapters 1–8's tests need), and the program exits 0 promptly, even with work running on
+/// the pool.
+#[test]
+fn ctrl_c_at_random_moments_always_exits_0_promptly() {
+    let modes: [&[&str]; 3] = [
+        &["serve"],
+        &["tick", "--rounds", "50"],
+        &["slow", "--task-ms", "5000"],
+    ];
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
+    for round in 0..12 {
+        let mode = modes[round % modes.len()];
+        let mut program = Program::start(EXE, mode);
+        std::thread::sleep(Duration::from_millis(random.below(400)));
+        let pressed = Instant::now();
+        program.interrupt();
+        let (status, lines) = program.wait_for_exit();
+        assert_eq!(status.code(), Some(0), "{mode:?}: {lines:?}");
+        assert!(
+            pressed.elapsed() < Duration::from_secs(5),
+            "{mode:?} took {:?} to stop",
+            pressed.elapsed()
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("SIGINT (Ctrl-C) arrived")),
+            "{mode:?}: {lines:?}"
+        );
+    }
+}
