@@ -35,6 +35,7 @@
 //! phase, because underneath each is an I/O watcher on an fd.
 
 pub mod async_handle;
+pub mod bench;
 pub mod demo;
 pub mod dns;
 pub mod fs;

@@ -24,20 +24,28 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
-/// The work of a job, type-erased: it runs on a worker and returns its result boxed.
-pub type WorkFn = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
+/// A job's work, type-erased. A worker calls [`run`](Work::run) once; then the job travels
+/// back to the loop thread whole, its result inside, and the submitter, who knows the concrete
+/// type, takes the result out through [`into_any`](Work::into_any). One allocation per job,
+/// made and freed on the loop thread; the worker only borrows it.
+pub trait Work: Send {
+    /// Does the work and keeps the result.
+    fn run(&mut self);
+    /// The job as `Any`, to downcast it back to its concrete type.
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
+}
 
 /// One job: its id (to cancel it and to match its completion) and its work.
 pub struct Job {
     /// Chosen by the submitter; unique among its jobs.
     pub id: u64,
     /// What a worker runs.
-    pub work: WorkFn,
+    pub work: Box<dyn Work>,
 }
 
 /// How a job ended.
 pub enum Outcome {
-    /// The work returned this.
+    /// The work ran: here is the job, result inside.
     Finished(Box<dyn Any + Send>),
     /// The work panicked; the message, if it was a string.
     Panicked(String),
@@ -75,7 +83,7 @@ struct Shared {
 struct Queue {
     /// Jobs not started yet, oldest first.
     jobs: VecDeque<Job>,
-    /// Workers waiting on the condvar: `submit` signals only when one is.
+    /// Workers waiting on the condvar (or woken and not yet back under the lock).
     idle: usize,
     /// Set when the pool is dropped: workers return instead of taking more jobs.
     stopping: bool,
@@ -138,10 +146,15 @@ impl ThreadPool {
 
     // ANCHOR: submit
     /// Queues a job for the next free worker (libuv's `post`).
+    ///
+    /// A worker is signalled only while there are fewer queued jobs than idle workers: with
+    /// more, every idle worker has been signalled already and a busy one will come back for
+    /// the rest. (libuv signals whenever a thread is idle and leaves it to glibc's condvar to
+    /// skip the system call when nobody is left to wake; Rust's condvar makes the call.)
     pub fn submit(&self, job: Job) {
         let mut queue = self.shared.lock_queue();
         queue.jobs.push_back(job);
-        if queue.idle > 0 {
+        if queue.jobs.len() <= queue.idle {
             self.shared.work_ready.notify_one();
         }
     }
@@ -204,8 +217,9 @@ fn worker(shared: &Shared) {
                 queue.idle -= 1;
             }
         };
-        let outcome = match catch_unwind(AssertUnwindSafe(job.work)) {
-            Ok(result) => Outcome::Finished(result),
+        let mut work = job.work;
+        let outcome = match catch_unwind(AssertUnwindSafe(|| work.run())) {
+            Ok(()) => Outcome::Finished(work.into_any()),
             Err(panic) => Outcome::Panicked(panic_message(&*panic)),
         };
         shared.post_done(Done {

@@ -13,17 +13,57 @@
 //! nothing is queued and referenced while something is, which has the same effect with
 //! chapter 7's counting of handles.
 
-use super::pool::{Done, Job, Outcome, ThreadPool};
+use super::pool::{Done, Job, Outcome, ThreadPool, Work};
 use super::pool_size::PoolSize;
 use crate::ch06_pollers::Poller;
 use crate::ch07_phases::{Handle, Loop};
 use std::any::Any;
-use std::collections::HashMap;
 use std::io;
 
-/// Names one queued piece of work, for [`Loop::cancel_work`].
+/// Names one queued piece of work, for [`Loop::cancel_work`]: a slot in the loop's table of
+/// `after_work` callbacks (low 32 bits) and which use of that slot it is (high 32 bits), so an
+/// old id never reaches the request that reused its slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WorkId(u64);
+
+impl WorkId {
+    fn new(index: u32, generation: u32) -> WorkId {
+        WorkId(u64::from(index) | (u64::from(generation) << 32))
+    }
+
+    fn index(self) -> usize {
+        (self.0 & 0xffff_ffff) as usize
+    }
+
+    fn generation(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+}
+
+/// What travels to a worker and back: the work, then its result.
+struct Request<W, T> {
+    work: Option<W>,
+    result: Option<T>,
+}
+
+impl<W: FnOnce() -> T + Send + 'static, T: Send + 'static> Work for Request<W, T> {
+    fn run(&mut self) {
+        if let Some(work) = self.work.take() {
+            self.result = Some(work());
+        }
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
+        self
+    }
+}
+
+/// One entry of the table of `after_work` callbacks.
+struct AfterSlot<D, P: Poller> {
+    generation: u32,
+    /// `None` while the slot is free.
+    after: Option<AfterWork<D, P>>,
+}
 
 /// An `after_work` callback, type-erased: it gets the loop and the job's outcome.
 type AfterWork<D, P> = Box<dyn FnOnce(&mut Loop<D, P>, Outcome)>;
@@ -35,11 +75,14 @@ pub(crate) struct LoopPool<D, P: Poller> {
     pool: ThreadPool,
     /// The async handle the workers wake; its callback runs the completions.
     handle: Handle,
-    /// The `after_work` of every job whose completion has not run yet. Its size is the
-    /// number of active requests: the async handle is referenced while it is not zero.
-    after: HashMap<u64, AfterWork<D, P>>,
-    /// The next job id.
-    next_id: u64,
+    /// The `after_work` of every job whose completion has not run yet, by slot (a slab: no
+    /// hashing, no rehashing, slots reused).
+    after: Vec<AfterSlot<D, P>>,
+    /// Free slots of `after`.
+    free: Vec<u32>,
+    /// Jobs whose `after_work` has not run: the loop's active requests. The async handle is
+    /// referenced while this is not zero.
+    active: usize,
     /// Completions taken from the pool, reused between poll phases.
     scratch: Vec<Done>,
 }
@@ -68,8 +111,9 @@ impl<D: 'static, P: Poller + 'static> Loop<D, P> {
         self.threadpool = Some(Box::new(LoopPool::<D, P> {
             pool,
             handle,
-            after: HashMap::new(),
-            next_id: 0,
+            after: Vec::new(),
+            free: Vec::new(),
+            active: 0,
             scratch: Vec::new(),
         }));
         Ok(())
@@ -94,22 +138,22 @@ impl<D: 'static, P: Poller + 'static> Loop<D, P> {
     /// before it started, and an error saying so if `work` panicked. Starts the pool on first
     /// use, with [`PoolSize::from_env`] threads: that is when a bad
     /// `EVENTLOOPS_THREADPOOL_SIZE` is reported.
-    pub fn queue_work<T: Send + 'static>(
+    pub fn queue_work<T: Send + 'static, W: FnOnce() -> T + Send + 'static>(
         &mut self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: W,
         after_work: impl FnOnce(&mut Self, io::Result<T>) + 'static,
     ) -> io::Result<WorkId> {
         if self.threadpool.is_none() {
             self.start_threadpool(PoolSize::from_env()?)?;
         }
         let pool = self.loop_pool().expect("started above");
-        let id = pool.next_id;
-        pool.next_id += 1;
         let after: AfterWork<D, P> = Box::new(move |lp, outcome| {
             let result = match outcome {
-                Outcome::Finished(value) => Ok(*value
-                    .downcast::<T>()
-                    .expect("a job's result has the type its work returns")),
+                Outcome::Finished(job) => job
+                    .downcast::<Request<W, T>>()
+                    .ok()
+                    .and_then(|request| request.result)
+                    .ok_or_else(|| io::Error::other("a finished job without its result")),
                 Outcome::Cancelled => Err(io::Error::from_raw_os_error(libc::ECANCELED)),
                 Outcome::Panicked(message) => Err(io::Error::other(format!(
                     "the work function panicked: {message}"
@@ -117,17 +161,19 @@ impl<D: 'static, P: Poller + 'static> Loop<D, P> {
             };
             after_work(lp, result);
         });
-        let first_active = pool.after.is_empty();
-        pool.after.insert(id, after);
+        let id = pool.insert(after);
         pool.pool.submit(Job {
-            id,
-            work: Box::new(move || Box::new(work()) as Box<dyn Any + Send>),
+            id: id.0,
+            work: Box::new(Request {
+                work: Some(work),
+                result: None,
+            }),
         });
-        if first_active {
+        if pool.active == 1 {
             let handle = pool.handle;
             self.ref_handle(handle); // an active request keeps the loop alive
         }
-        Ok(WorkId(id))
+        Ok(id)
     }
     // ANCHOR_END: queue_work
 
@@ -135,7 +181,7 @@ impl<D: 'static, P: Poller + 'static> Loop<D, P> {
     /// poll phase with `ECANCELED`. `EBUSY` if it is running or finished: too late.
     pub fn cancel_work(&mut self, id: WorkId) -> io::Result<()> {
         let cancelled = match self.loop_pool() {
-            Some(pool) if pool.after.contains_key(&id.0) => pool.pool.cancel(id.0),
+            Some(pool) if pool.is_waiting(id) => pool.pool.cancel(id.0),
             _ => false,
         };
         if cancelled {
@@ -154,10 +200,10 @@ impl<D: 'static, P: Poller + 'static> Loop<D, P> {
         pool.pool.take_completions(&mut done);
         for Done { id, outcome } in done.drain(..) {
             let Some(pool) = self.loop_pool() else { return };
-            let Some(after) = pool.after.remove(&id) else {
+            let Some(after) = pool.remove(WorkId(id)) else {
                 continue;
             };
-            if pool.after.is_empty() {
+            if pool.active == 0 {
                 let handle = pool.handle;
                 self.unref(handle); // no active request left
             }
@@ -168,4 +214,46 @@ impl<D: 'static, P: Poller + 'static> Loop<D, P> {
         }
     }
     // ANCHOR_END: run_completions
+}
+
+impl<D, P: Poller> LoopPool<D, P> {
+    /// Keeps `after` until its job completes; counts one more active request.
+    fn insert(&mut self, after: AfterWork<D, P>) -> WorkId {
+        self.active += 1;
+        match self.free.pop() {
+            Some(index) => {
+                let slot = &mut self.after[index as usize];
+                slot.after = Some(after);
+                WorkId::new(index, slot.generation)
+            }
+            None => {
+                let index = u32::try_from(self.after.len()).expect("fewer than 2^32 requests");
+                self.after.push(AfterSlot {
+                    generation: 0,
+                    after: Some(after),
+                });
+                WorkId::new(index, 0)
+            }
+        }
+    }
+
+    /// Whether `id`'s `after_work` has not run yet.
+    fn is_waiting(&self, id: WorkId) -> bool {
+        self.after
+            .get(id.index())
+            .is_some_and(|s| s.generation == id.generation() && s.after.is_some())
+    }
+
+    /// Takes `id`'s `after_work` and frees its slot; one active request fewer.
+    fn remove(&mut self, id: WorkId) -> Option<AfterWork<D, P>> {
+        let slot = self
+            .after
+            .get_mut(id.index())
+            .filter(|s| s.generation == id.generation())?;
+        let after = slot.after.take()?;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(id.index() as u32);
+        self.active -= 1;
+        Some(after)
+    }
 }
