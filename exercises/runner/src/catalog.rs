@@ -356,6 +356,56 @@ pub const EXERCISES: &[Exercise] = &[
              ch08.1).",
         ],
     },
+    Exercise {
+        id: "ch09.1",
+        title: "a send that coalesces: one flag, one wakeup",
+        module: "ch09_threadpool",
+        function: "Notifier::send",
+        tests: "ch09::send::",
+        page: "ch09-threadpool.md#exercises",
+        needs: &[],
+        hints: [
+            "A second send before the loop has run its callback must cost nothing. Which of the \
+             two fields tells you a wakeup is already on its way?",
+            "Two threads can both see the flag clear if you read it and then write it. One atomic \
+             read-modify-write tells exactly one of them that it was the one to set it; only \
+             that one makes the system call.",
+        ],
+    },
+    Exercise {
+        id: "ch09.2",
+        title: "the worker loop: wait, pop, run, post",
+        module: "ch09_threadpool",
+        function: "worker",
+        tests: "ch09::worker::",
+        page: "ch09-threadpool.md#exercises",
+        needs: &[],
+        hints: [
+            "A worker sleeps on the condition variable while the queue is empty, and leaves only \
+             when it is empty and the pool is stopping. The work itself must run with no lock \
+             held.",
+            "`Condvar::wait` takes the guard and gives it back when woken, possibly with nothing \
+             to do: check the queue again in a loop. End the guard's scope before running the \
+             job, then report the id and wake the loop, as `uv__work_done` expects.",
+        ],
+    },
+    Exercise {
+        id: "ch09.3",
+        title: "the signal handler: one byte, errno untouched",
+        module: "ch09_threadpool",
+        function: "on_signal",
+        tests: "ch09::on_signal::",
+        page: "ch09-threadpool.md#exercises",
+        needs: &[],
+        hints: [
+            "The handler may only call what signal-safety(7) lists. Writing to a pipe is on the \
+             list; allocating, locking and printing are not. What can it reach without any of \
+             those?",
+            "The write end's number sits in an atomic static. A failed write would change errno \
+             under the code the signal interrupted: remember errno before, put it back after, \
+             and ignore the write's result (a full pipe is readable already).",
+        ],
+    },
 ];
 
 #[cfg(test)]
