@@ -257,3 +257,190 @@ fn appendix_b_includes_every_cheatsheet() {
         "appendix-cheatsheets.md does not include {missing:?}"
     );
 }
+
+/// Reader-facing text names only what is in the repository or public: not the team's house style,
+/// its planning documents, its issue tracker or its people.
+#[test]
+fn pages_name_nothing_a_reader_does_not_have() {
+    let private = ["STYLE", "../shared", "SYLLABUS", "the lead"];
+    let mut problems = Vec::new();
+    for (page, text) in pages() {
+        let mut texts = vec![(page.clone(), text.clone())];
+        for (path, _) in includes(&text) {
+            let file = page.parent().unwrap().join(&path);
+            if let Ok(included) = fs::read_to_string(&file) {
+                texts.push((file, included));
+            }
+        }
+        for (file, text) in texts {
+            for (n, line) in text.lines().enumerate() {
+                let issue = line
+                    .match_indices("issue ")
+                    .any(|(i, m)| line[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()));
+                if issue || private.iter().any(|p| line.contains(p)) {
+                    problems.push(format!("{}:{}: {line}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Words that start a shell command when they start a piece of inline code.
+const COMMANDS: &[&str] = &[
+    "cargo",
+    "bash",
+    "node",
+    "gcc",
+    "python3",
+    "nc",
+    "mdbook",
+    "strace",
+    "wrk",
+    "hyperfine",
+];
+
+/// The shell commands a page shows a reader: the lines of its `sh`/`console` blocks, the `$ `
+/// lines of its `text` blocks and of the output files those include, and inline code that starts
+/// with a command (`cargo ...`, `node ...`).
+fn shown_commands(page: &Path, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(lang) = trimmed.strip_prefix("```") {
+            fence = if fence.is_some() {
+                None
+            } else {
+                Some(lang.to_string())
+            };
+            continue;
+        }
+        match fence.as_deref() {
+            Some("sh" | "bash" | "console" | "shell") => {
+                let command = trimmed.strip_prefix("$ ").unwrap_or(trimmed);
+                if !command.is_empty() && !command.starts_with('#') {
+                    out.push(command.to_string());
+                }
+            }
+            Some(_) => {
+                if let Some(command) = trimmed.strip_prefix("$ ") {
+                    out.push(command.to_string());
+                }
+                for (path, _) in includes(line) {
+                    let included = page.parent().unwrap().join(&path);
+                    if path.ends_with(".txt")
+                        && let Ok(output) = fs::read_to_string(included)
+                    {
+                        let dollar = output.lines().filter_map(|l| l.strip_prefix("$ "));
+                        out.extend(dollar.map(str::to_string));
+                    }
+                }
+            }
+            None => {
+                for (i, piece) in line.split('`').enumerate() {
+                    let first = piece.split_whitespace().next().unwrap_or("");
+                    if i % 2 == 1 && COMMANDS.contains(&first) && piece.contains(' ') {
+                        out.push(piece.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the workspace's `Cargo.toml` files declare: (packages, bins, benches).
+fn workspace_names() -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let (mut packages, mut bins, mut benches) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut dirs = vec![repo_root()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() && !["target", ".git", "book", "node_modules"].contains(&&*name) {
+                dirs.push(path);
+            } else if name == "Cargo.toml" {
+                let mut section = String::new();
+                for line in fs::read_to_string(&path).unwrap().lines() {
+                    if line.starts_with('[') {
+                        section = line.trim().to_string();
+                    } else if let Some(value) = line.strip_prefix("name = ") {
+                        let value = value.trim().trim_matches('"').to_string();
+                        match section.as_str() {
+                            "[package]" => {
+                                packages.insert(value.clone());
+                                bins.insert(value); // src/main.rs, if any
+                            }
+                            "[[bin]]" => {
+                                bins.insert(value);
+                            }
+                            "[[bench]]" => {
+                                benches.insert(value);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (packages, bins, benches)
+}
+
+/// A command shown on a page works when pasted at the repository root: every file it names
+/// exists there, and every package, program, benchmark and test target it names is declared.
+#[test]
+fn every_command_shown_works_from_the_repository_root() {
+    let (packages, bins, benches) = workspace_names();
+    let test_target = |name: &str| {
+        ["tests", "exercises/tests", "solutions/tests"]
+            .iter()
+            .any(|dir| repo_root().join(dir).join(format!("{name}.rs")).is_file())
+    };
+    let mut problems = Vec::new();
+    let mut readme = (repo_root().join("README.md"), String::new());
+    readme.1 = fs::read_to_string(&readme.0).unwrap();
+    for (page, text) in pages().into_iter().chain([readme]) {
+        for command in shown_commands(&page, &text) {
+            let command = command.split(" # ").next().unwrap();
+            let words: Vec<&str> = command
+                .split_whitespace()
+                .filter(|w| !["&&", "|", ";", "||"].contains(w))
+                .collect();
+            for (i, word) in words.iter().enumerate() {
+                let word = word.trim_end_matches(';');
+                let flag = if i > 0 { words[i - 1] } else { "" };
+                let declared = match flag {
+                    "-p" | "--package" => Some(packages.contains(word)),
+                    "--bin" => Some(bins.contains(word)),
+                    "--bench" => Some(benches.contains(word)),
+                    "--test" => Some(test_target(word)),
+                    _ => None,
+                };
+                if declared == Some(false) {
+                    problems.push(format!(
+                        "{}: `{command}`: {flag} {word} is not in the workspace",
+                        page.display()
+                    ));
+                    continue;
+                }
+                let extension = word.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+                let path_like = (word.contains('/')
+                    || ["js", "c", "rs", "sh", "py", "svg", "txt", "toml"].contains(&extension))
+                    && !word.starts_with(['-', '/', '~', '[', '$', '<'])
+                    && !word.starts_with("target/")
+                    && !word.contains("://")
+                    && !word.contains(['$', '*', '='])
+                    && !word.contains("127.0.0.1");
+                if path_like && !repo_root().join(word).exists() {
+                    problems.push(format!(
+                        "{}: `{command}`: no {word} at the repository root",
+                        page.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -6,12 +6,13 @@
 # Usage: bash book/scripts/ch02-nonblocking.sh   (from anywhere; needs cargo and python3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source book/scripts/lib.sh # emit: write a file only if more than measurements changed
 out=book/src/output
 mkdir -p "$out"
 cargo build --quiet --release --bin ch01-loop --bin ch02-nonblocking
 
 # 1. Idle for 5 seconds with a report every second, then Ctrl-C.
-python3 - target/release/ch02-nonblocking > "$out/ch02-idle.txt" <<'PY'
+python3 - target/release/ch02-nonblocking <<'PY' | emit "$out/ch02-idle.txt"
 import re, signal, subprocess, sys, time
 p = subprocess.Popen([sys.argv[1], "--port", "0", "--report-every", "1"],
                      stdout=subprocess.PIPE, text=True)
@@ -26,7 +27,8 @@ PY
 
 # 2. The same 5 idle seconds for chapter 1's blocking server and chapter 2's busy one, measured
 #    from outside: utime + stime from /proc/PID/stat.
-python3 - target/release/ch01-loop target/release/ch02-nonblocking > "$out/ch02-compare.txt" <<'PY'
+python3 - target/release/ch01-loop target/release/ch02-nonblocking <<'PY' |
+    emit "$out/ch02-compare.txt" 's/ \(other programs were competing for the cores\)//'
 import os, signal, subprocess, sys, time
 tick = os.sysconf("SC_CLK_TCK")
 load = os.getloadavg()[0]
@@ -49,7 +51,7 @@ PY
 
 # 3. A session: clients 1 and 2 talk at once; client 3 floods without reading, is paused
 #    (backpressure), then resets its connection.
-python3 - target/release/ch02-nonblocking > "$out/ch02-run.txt" <<'PY'
+python3 - target/release/ch02-nonblocking <<'PY' | emit "$out/ch02-run.txt"
 import re, signal, socket, struct, subprocess, sys, threading, time
 p = subprocess.Popen([sys.argv[1], "--port", "0", "--report-every", "0"],
                      stdout=subprocess.PIPE, text=True)
@@ -87,5 +89,3 @@ for line in lines:
     print(line)
 print(f"(exit status {p.returncode}; client 3 managed to send {sent // 1024} KiB before its send() blocked)")
 PY
-
-cat "$out"/ch02-idle.txt "$out"/ch02-compare.txt "$out"/ch02-run.txt
