@@ -16,3 +16,4 @@ pub mod ch06_pollers;
 pub mod ch07_phases;
 pub mod ch08_ticks;
 pub mod sys;
+pub mod text;
