@@ -32,7 +32,10 @@ fn program_path(name: &str) -> PathBuf {
 fn every_program_says_what_it_does() {
     let description = env!("CARGO_PKG_DESCRIPTION");
     let names = programs();
-    assert!(names.len() >= 10, "too few [[bin]] entries found: {names:?}");
+    assert!(
+        names.len() >= 10,
+        "too few [[bin]] entries found: {names:?}"
+    );
     let mut problems = Vec::new();
     for name in names {
         let path = program_path(&name);
@@ -45,9 +48,13 @@ fn every_program_says_what_it_does() {
         if !out.status.success() {
             problems.push(format!("{name} --help exited with {}", out.status));
         } else if help.contains(description) {
-            problems.push(format!("{name} --help shows the crate's description: {first:?}"));
+            problems.push(format!(
+                "{name} --help shows the crate's description: {first:?}"
+            ));
         } else if first.is_empty() || first.starts_with("Usage:") {
-            problems.push(format!("{name} --help does not start by saying what it does"));
+            problems.push(format!(
+                "{name} --help does not start by saying what it does"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
