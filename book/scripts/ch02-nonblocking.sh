@@ -27,8 +27,9 @@ PY
 
 # 2. The same 5 idle seconds for chapter 1's blocking server and chapter 2's busy one, measured
 #    from outside: utime + stime from /proc/PID/stat.
-python3 - target/release/ch01-loop target/release/ch02-nonblocking <<'PY' |
-    emit "$out/ch02-compare.txt" 's/ \(other programs were competing for the cores\)//'
+# (Whether other programs competed for the cores is not worth a rewrite: masked.)
+competing='s/ \(other programs were competing for the cores\)//'
+python3 - target/release/ch01-loop target/release/ch02-nonblocking <<'PY' | emit "$out/ch02-compare.txt" "$competing"
 import os, signal, subprocess, sys, time
 tick = os.sysconf("SC_CLK_TCK")
 load = os.getloadavg()[0]
@@ -51,7 +52,8 @@ PY
 
 # 3. A session: clients 1 and 2 talk at once; client 3 floods without reading, is paused
 #    (backpressure), then resets its connection.
-python3 - target/release/ch02-nonblocking <<'PY' | emit "$out/ch02-run.txt"
+# How often the flood pauses and resumes client 3 depends on timing: masked.
+python3 - target/release/ch02-nonblocking <<'PY' | emit "$out/ch02-run.txt" '/^resumed reading/d'
 import re, signal, socket, struct, subprocess, sys, threading, time
 p = subprocess.Popen([sys.argv[1], "--port", "0", "--report-every", "0"],
                      stdout=subprocess.PIPE, text=True)

@@ -15,5 +15,11 @@ trap 'rm -rf "$tmp"' EXIT
     echo "\$ cargo run --bin ch07-phases -- --svg $svg"
     # The program writes where it is told; the page shows the path a reader would give.
     target/debug/ch07-phases --svg "$tmp/timeline.svg" | sed "s|$tmp/timeline.svg|$svg|"
-} | emit "$out/ch07-phases.txt"
+} > "$tmp/phases.txt"
+cat "$tmp/phases.txt"
+# The text and the timeline show the same run: both are written, or neither.
+if differs "$tmp/phases.txt" "$out/ch07-phases.txt" || differs "$tmp/timeline.svg" "$svg"; then
+    export FORCE=1
+fi
+settle "$tmp/phases.txt" "$out/ch07-phases.txt"
 settle "$tmp/timeline.svg" "$svg"

@@ -36,17 +36,23 @@ emit() {
     settle "$new" "$@"
 }
 
+# differs NEW DEST [SED-EXPR...]: true when NEW is worth writing to DEST under emit's rule.
+differs() {
+    local new=$1 dest=$2
+    shift 2
+    [[ "${FORCE:-0}" == 1 || ! -f "$dest" ]] ||
+        ! cmp -s <(normalize "$dest" "$new" "$@") <(normalize "$dest" "$dest" "$@")
+}
+
 # settle NEW DEST [SED-EXPR...]: moves the file NEW to DEST under emit's rule, or deletes it.
 settle() {
     local new=$1 dest=$2
-    shift 2
-    if [[ "${FORCE:-0}" != 1 && -f "$dest" ]] &&
-        cmp -s <(normalize "$dest" "$new" "$@") <(normalize "$dest" "$dest" "$@"); then
-        rm -f "$new"
-        echo "unchanged: $dest (only measurements differ; FORCE=1 writes them)" >&2
-    else
+    if differs "$@"; then
         mv "$new" "$dest"
         chmod 644 "$dest"
         echo "wrote: $dest" >&2
+    else
+        rm -f "$new"
+        echo "unchanged: $dest (only measurements differ; FORCE=1 writes them)" >&2
     fi
 }
