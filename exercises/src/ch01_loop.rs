@@ -4,7 +4,7 @@
 //! (the kernel may take only part of it), and echoing a connection until the client hangs up.
 //! The system calls are ready for you in `eventloops::sys::net` (`read`, `write`).
 //!
-//! Check your work with `cargo test -p exercises ch01`; the book's page is
+//! Check your work with `cargo test -p exercises-ch01`; the book's page is
 //! `book/src/ch01-loop.md`, section "Exercises".
 
 // Unused until you write the exercises; the `allow` keeps the untouched stubs warning-free.
@@ -27,7 +27,7 @@ pub const BUF_SIZE: usize = 4096;
 pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
     // TODO: call `net::write` until every byte of `buf` is written. After a short write, go on
     // with the rest; on `EINTR`, simply try again; return any other error.
-    todo!("exercise ch01.1: write_all")
+    todo!("ch01.1: write all of buf, going on after short writes and EINTR")
 }
 
 /// Exercise ch01.2: echoes everything `conn` sends back to it, until end of file.
@@ -40,5 +40,5 @@ pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<
     // TODO: loop: ask `should_stop()`; `net::read` into a `[0u8; BUF_SIZE]` buffer; 0 means end
     // of file; otherwise `write_all` what you read and count it. Handle `EINTR` as the doc
     // comment says.
-    todo!("exercise ch01.2: echo")
+    todo!("ch01.2: echo the connection until end of file")
 }
