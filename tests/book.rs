@@ -388,59 +388,118 @@ fn workspace_names() -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     (packages, bins, benches)
 }
 
+/// A shell command without its comment and quoted strings (which hold sed scripts, messages:
+/// nothing to check), cut into its simple commands at `&&`, `||`, `|` and `;`.
+fn simple_commands(command: &str) -> Vec<Vec<String>> {
+    let mut unquoted = String::new();
+    let mut quote = None;
+    for c in command.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => {
+                quote = None;
+                unquoted.push_str("QUOTED");
+            }
+            (None, '#') if unquoted.is_empty() || unquoted.ends_with(' ') => break,
+            (None, c) => unquoted.push(c),
+            (Some(_), _) => {}
+        }
+    }
+    unquoted
+        .replace("&&", ";")
+        .replace("||", ";")
+        .replace('|', ";")
+        .split(';')
+        .map(|part| {
+            part.split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|words| !words.is_empty())
+        .collect()
+}
+
 /// A command shown on a page works when pasted at the repository root: every file it names
-/// exists there, and every package, program, benchmark and test target it names is declared.
+/// exists there, and every package, program, benchmark and test target a `cargo` command names
+/// is declared. Placeholders (`chNN`, `$N`) are not checked.
 #[test]
 fn every_command_shown_works_from_the_repository_root() {
     let (packages, bins, benches) = workspace_names();
     let test_target = |name: &str| {
-        ["tests", "exercises/tests", "solutions/tests"]
-            .iter()
-            .any(|dir| repo_root().join(dir).join(format!("{name}.rs")).is_file())
+        let mut dirs = vec![repo_root()];
+        while let Some(dir) = dirs.pop() {
+            if dir.join("tests").join(format!("{name}.rs")).is_file() {
+                return true;
+            }
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let skip = ["target", ".git", "book", "tests", "src"]
+                    .iter()
+                    .any(|s| path.ends_with(s));
+                if path.is_dir() && !skip {
+                    dirs.push(path);
+                }
+            }
+        }
+        false
     };
+    let placeholder = |w: &str| w.contains("NN") || w.contains(['$', '*', '<', '[']);
     let mut problems = Vec::new();
     let mut readme = (repo_root().join("README.md"), String::new());
     readme.1 = fs::read_to_string(&readme.0).unwrap();
     for (page, text) in pages().into_iter().chain([readme]) {
         for command in shown_commands(&page, &text) {
-            let command = command.split(" # ").next().unwrap();
-            let words: Vec<&str> = command
-                .split_whitespace()
-                .filter(|w| !["&&", "|", ";", "||"].contains(w))
-                .collect();
-            for (i, word) in words.iter().enumerate() {
-                let word = word.trim_end_matches(';');
-                let flag = if i > 0 { words[i - 1] } else { "" };
-                let declared = match flag {
-                    "-p" | "--package" => Some(packages.contains(word)),
-                    "--bin" => Some(bins.contains(word)),
-                    "--bench" => Some(benches.contains(word)),
-                    "--test" => Some(test_target(word)),
-                    _ => None,
-                };
-                if declared == Some(false) {
-                    problems.push(format!(
-                        "{}: `{command}`: {flag} {word} is not in the workspace",
-                        page.display()
-                    ));
-                    continue;
-                }
-                let extension = word.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-                let path_like = (word.contains('/')
-                    || ["js", "c", "rs", "sh", "py", "svg", "txt", "toml"].contains(&extension))
-                    && !word.starts_with(['-', '/', '~', '[', '$', '<'])
-                    && !word.starts_with("target/")
-                    && !word.contains("://")
-                    && !word.contains(['$', '*', '='])
-                    && !word.contains("127.0.0.1");
-                if path_like && !repo_root().join(word).exists() {
-                    problems.push(format!(
-                        "{}: `{command}`: no {word} at the repository root",
-                        page.display()
-                    ));
+            for words in simple_commands(&command) {
+                let cargo = words[0] == "cargo";
+                for (i, word) in words.iter().enumerate() {
+                    if placeholder(word) {
+                        continue;
+                    }
+                    let flag = if i > 0 { words[i - 1].as_str() } else { "" };
+                    let declared = match flag {
+                        "-p" | "--package" if cargo => Some(packages.contains(word)),
+                        "--bin" if cargo => Some(bins.contains(word)),
+                        "--bench" if cargo => Some(benches.contains(word)),
+                        "--test" if cargo => Some(test_target(word)),
+                        _ => None,
+                    };
+                    if declared == Some(false) {
+                        problems.push(format!(
+                            "{}: `{command}`: {flag} {word} is not in the workspace",
+                            page.display()
+                        ));
+                        continue;
+                    }
+                    let extension = word.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+                    let path_like = (word.contains('/')
+                        || ["js", "c", "rs", "sh", "py", "svg", "txt", "toml"]
+                            .contains(&extension))
+                        && !word.starts_with(['-', '/', '~'])
+                        && !word.starts_with("target/")
+                        && !word.contains("://")
+                        && !word.contains('=')
+                        && !word.contains("127.0.0.1");
+                    if path_like && !repo_root().join(word).exists() {
+                        problems.push(format!(
+                            "{}: `{command}`: no {word} at the repository root",
+                            page.display()
+                        ));
+                    }
                 }
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn commands_are_cut_at_operators_and_lose_quotes_and_comments() {
+    assert_eq!(
+        simple_commands(r#"gcc -o /tmp/x a.c && /tmp/x | sed "s/a b/c/" # a comment"#),
+        vec![
+            vec!["gcc", "-o", "/tmp/x", "a.c"],
+            vec!["/tmp/x"],
+            vec!["sed", "QUOTED"]
+        ]
+    );
 }
