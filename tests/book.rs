@@ -300,9 +300,9 @@ const COMMANDS: &[&str] = &[
     "hyperfine",
 ];
 
-/// The shell commands a page shows a reader: the lines of its `sh`/`console` blocks, the `$ `
-/// lines of its `text` blocks and of the output files those include, and inline code that starts
-/// with a command (`cargo ...`, `node ...`).
+/// The shell commands a page shows a reader: the lines of its `sh`/`console` blocks, the lines
+/// of its other blocks that start with `$ ` or a command, the `$ ` lines of the output files
+/// those include, and inline code that starts with a command (`cargo ...`, `node ...`).
 fn shown_commands(page: &Path, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
@@ -324,8 +324,11 @@ fn shown_commands(page: &Path, text: &str) -> Vec<String> {
                 }
             }
             Some(_) => {
+                let first = trimmed.split_whitespace().next().unwrap_or("");
                 if let Some(command) = trimmed.strip_prefix("$ ") {
                     out.push(command.to_string());
+                } else if COMMANDS.contains(&first) {
+                    out.push(trimmed.to_string());
                 }
                 for (path, _) in includes(line) {
                     let included = page.parent().unwrap().join(&path);
