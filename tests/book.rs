@@ -422,9 +422,10 @@ fn simple_commands(command: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A command shown on a page works when pasted at the repository root: every file it names
-/// exists there, and every package, program, benchmark and test target a `cargo` command names
-/// is declared. Placeholders (`chNN`, `$N`) are not checked.
+/// A command shown on a page works when pasted at the repository root: it does not run one of
+/// our programs by its bare name (not on `PATH`), every file it names exists there, and every
+/// package, program, benchmark and test target a `cargo` command names is declared. Placeholders
+/// (`chNN`, `$N`) are not checked.
 #[test]
 fn every_command_shown_works_from_the_repository_root() {
     let (packages, bins, benches) = workspace_names();
@@ -454,6 +455,14 @@ fn every_command_shown_works_from_the_repository_root() {
         for command in shown_commands(&page, &text) {
             for words in simple_commands(&command) {
                 let cargo = words[0] == "cargo";
+                if bins.contains(&words[0]) {
+                    problems.push(format!(
+                        "{}: `{command}`: {} is not on PATH; show `cargo run --bin {} -- ...`",
+                        page.display(),
+                        words[0],
+                        words[0]
+                    ));
+                }
                 for (i, word) in words.iter().enumerate() {
                     if placeholder(word) {
                         continue;

@@ -16,7 +16,7 @@ python3 - target/release/ch02-nonblocking <<'PY' | emit "$out/ch02-idle.txt"
 import re, signal, subprocess, sys, time
 p = subprocess.Popen([sys.argv[1], "--port", "0", "--report-every", "1"],
                      stdout=subprocess.PIPE, text=True)
-print("$ ch02-nonblocking --report-every 1     # no client connects; Ctrl-C after 5 s")
+print("$ cargo run --release --bin ch02-nonblocking -- --report-every 1   # no client; Ctrl-C after 5 s")
 print(re.sub(r":\d+$", ":PORT", p.stdout.readline().strip()))
 time.sleep(5.05)
 p.send_signal(signal.SIGINT)
@@ -85,7 +85,7 @@ time.sleep(0.2)
 one.close(); two.close()
 time.sleep(0.2)
 p.send_signal(signal.SIGINT); p.wait(); t.join()
-print("$ ch02-nonblocking --report-every 0")
+print("$ cargo run --release --bin ch02-nonblocking -- --report-every 0")
 for line in lines:
     line = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line)
     print(line)
