@@ -515,3 +515,31 @@ fn commands_are_cut_at_operators_and_lose_quotes_and_comments() {
         ]
     );
 }
+
+/// One numbering in the sidebar: mdBook's own labels are off (`no-section-label`), and every
+/// chapter and appendix in `SUMMARY.md` carries its number or letter in its title (`5. Timers`,
+/// `A. From callbacks to futures`), so neither "1. 1. A loop" nor an unnumbered chapter appears.
+#[test]
+fn the_sidebar_numbers_each_chapter_once() {
+    let config = fs::read_to_string(repo_root().join("book/book.toml")).unwrap();
+    assert!(
+        config
+            .lines()
+            .any(|l| l.trim() == "no-section-label = true"),
+        "book/book.toml must set no-section-label = true: the titles carry the numbers"
+    );
+    let summary = fs::read_to_string(book_src().join("SUMMARY.md")).unwrap();
+    let mut problems = Vec::new();
+    for line in summary.lines().filter(|l| l.starts_with("- [")) {
+        let title = &line[3..line.find("](").unwrap_or(line.len())];
+        let (label, rest) = title.split_once(". ").unwrap_or(("", title));
+        let numbered = !label.is_empty() && label.chars().all(|c| c.is_ascii_digit());
+        let lettered = label.len() == 1 && label.chars().all(|c| c.is_ascii_uppercase());
+        if !(numbered || lettered) || rest.is_empty() {
+            problems.push(format!(
+                "SUMMARY.md: `{title}` does not start with `N. ` or `X. `"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
