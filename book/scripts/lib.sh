@@ -53,6 +53,6 @@ settle() {
         echo "wrote: $dest" >&2
     else
         rm -f "$new"
-        echo "unchanged: $dest (only measurements differ; FORCE=1 writes them)" >&2
+        echo "unchanged: $dest (no more than measurements, ports or line order differ; FORCE=1 writes it)" >&2
     fi
 }
