@@ -8,6 +8,7 @@
 use clap::Parser;
 use eventloops::ch02_nonblocking::server::Server;
 use eventloops::sys::{net, signal};
+use eventloops::text::counted;
 use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -48,8 +49,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     );
     let summary = Server::new(listener)?.run(report_every)?;
     println!(
-        "stopped: {} clients served, {} turns; {}",
-        summary.clients, summary.turns, summary.cpu
+        "stopped: {} served, {}; {}",
+        counted(summary.clients, "client", "clients"),
+        counted(summary.turns, "turn", "turns"),
+        summary.cpu
     );
     Ok(())
 }

@@ -17,3 +17,4 @@ pub mod ch07_phases;
 pub mod ch08_ticks;
 pub mod ch09_threadpool;
 pub mod sys;
+pub mod text;

@@ -89,7 +89,7 @@ fn ctrl_c_stops_cleanly_with_a_client_connected() {
         assert!(
             lines
                 .iter()
-                .any(|l| l.starts_with("stopped: 1 clients served, 3 bytes")),
+                .any(|l| l.starts_with("stopped: 1 client served, 3 bytes")),
             "{args:?}: no summary line in {lines:?}"
         );
         // The server closed our connection on its way out.
