@@ -8,7 +8,7 @@ use eventloops::ch08_ticks::bench::{
 
 /// Measure the cost per callback of immediates, timers and nextTicks on the book's loop.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// Callbacks per workload.
     #[arg(long, default_value_t = 1_000_000)]

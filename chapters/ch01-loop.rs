@@ -8,6 +8,7 @@
 use clap::Parser;
 use eventloops::ch01_loop::server::{Mode, serve};
 use eventloops::sys::{net, signal};
+use eventloops::text::counted;
 use std::os::fd::AsFd;
 use std::process::ExitCode;
 
@@ -47,8 +48,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let summary = serve(listener.as_fd(), mode)?;
     println!(
-        "stopped: {} clients served, {} bytes echoed",
-        summary.clients, summary.bytes
+        "stopped: {} served, {} echoed",
+        counted(summary.clients, "client", "clients"),
+        counted(summary.bytes, "byte", "bytes")
     );
     Ok(())
 }

@@ -8,6 +8,7 @@
 use clap::Parser;
 use eventloops::ch02_nonblocking::server::Server;
 use eventloops::sys::{net, signal};
+use eventloops::text::counted;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -46,8 +47,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     println!("listening on 127.0.0.1:{}", server.port()?);
     let summary = server.run(report_every)?;
     println!(
-        "stopped: {} clients served, {} turns; {}",
-        summary.clients, summary.turns, summary.cpu
+        "stopped: {} served, {}; {}",
+        counted(summary.clients, "client", "clients"),
+        counted(summary.turns, "turn", "turns"),
+        summary.cpu
     );
     Ok(())
 }

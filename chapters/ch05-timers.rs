@@ -7,6 +7,7 @@
 use clap::Parser;
 use eventloops::ch05_timers::example::{Example, Plan};
 use eventloops::sys::{net, signal};
+use eventloops::text::counted;
 use std::time::Duration;
 
 /// The Node.js guide's timer example, on the chapter-5 loop.
@@ -52,8 +53,9 @@ fn main() -> std::io::Result<()> {
         None => "timer did not fire".to_string(),
     };
     println!(
-        "{how}: {timer}, {} connection(s), {} turn(s)",
-        report.connections, report.turns
+        "{how}: {timer}, {}, {}",
+        counted(report.connections, "connection", "connections"),
+        counted(report.turns, "turn", "turns")
     );
     Ok(())
 }

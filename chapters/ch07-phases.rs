@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// Run a small program on the libuv-style loop and show which phase ran what, when.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// The timer's delay, in ms.
     #[arg(long, default_value_t = 100)]

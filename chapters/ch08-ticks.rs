@@ -3,10 +3,11 @@
 
 use clap::Parser;
 use eventloops::ch08_ticks::puzzles::PUZZLES;
+use eventloops::text::counted;
 
 /// Run Node's ordering puzzles on the book's loop and compare with Node's own output.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// Run only the puzzles whose name contains this.
     #[arg(long)]
@@ -54,7 +55,9 @@ fn main() -> std::io::Result<()> {
             println!(" {mark} {a:<46} {b}");
         }
     }
-    println!("{same} of {ran} puzzles print what Node printed");
+    let verb = if same == 1 { "prints" } else { "print" };
+    let puzzles = counted(ran, "puzzle", "puzzles");
+    println!("{same} of {puzzles} {verb} what Node printed");
     if same != ran {
         std::process::exit(1);
     }

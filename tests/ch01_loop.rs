@@ -89,7 +89,7 @@ fn ctrl_c_stops_cleanly_with_a_client_connected() {
         assert!(
             lines
                 .iter()
-                .any(|l| l.starts_with("stopped: 1 clients served, 3 bytes")),
+                .any(|l| l.starts_with("stopped: 1 client served, 3 bytes")),
             "{args:?}: no summary line in {lines:?}"
         );
         // The server closed our connection on its way out.
@@ -162,7 +162,7 @@ fn one_ctrl_c_stops_a_server_blocked_writing_to_a_client_that_never_reads() {
         assert!(
             lines
                 .iter()
-                .any(|l| l.starts_with("stopped: 1 clients served")),
+                .any(|l| l.starts_with("stopped: 1 client served")),
             "{args:?}: no summary line in {lines:?}"
         );
         drop(client);

@@ -151,7 +151,7 @@ fn ctrl_c_stops_cleanly_with_clients_connected() {
     assert!(status.success(), "exit status {status}");
     let last = lines.last().expect("no final line");
     assert!(
-        last.starts_with("stopped: 1 clients served, ") && last.contains(" wall ("),
+        last.starts_with("stopped: 1 client served, ") && last.contains(" wall ("),
         "unexpected final line {last:?}"
     );
     assert!(client.read_to_end().is_empty());

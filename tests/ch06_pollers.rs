@@ -391,7 +391,7 @@ mod program {
         let mut one = server.connect();
         assert_eq!(one.read_line(), "* you are client 1; 0 others here");
         let mut two = server.connect();
-        assert_eq!(two.read_line(), "* you are client 2; 1 others here");
+        assert_eq!(two.read_line(), "* you are client 2; 1 other here");
         assert_eq!(one.read_line(), "* client 2 joined");
         one.send(b"hello from one\n");
         assert_eq!(two.read_line(), "client 1: hello from one");

@@ -26,5 +26,5 @@ fn only_and_show_js_select_and_print_one_puzzle() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("== 19-microtasks-between-immediates: same as Node"));
     assert!(stdout.contains("| setImmediate(() => {"));
-    assert!(stdout.contains("1 of 1 puzzles"));
+    assert!(stdout.contains("1 of 1 puzzle prints what Node printed"));
 }

@@ -71,11 +71,23 @@ const SERVERS: &[Server] = &[
         exe: env!("CARGO_BIN_EXE_ch06-pollers"),
         args: &["--backend", "epoll"],
     },
+    // Only the file server: the other modes start work of their own at once.
+    Server {
+        name: "ch09-threadpool",
+        exe: env!("CARGO_BIN_EXE_ch09-threadpool"),
+        args: &["serve"],
+    },
 ];
 
 /// The programs that do not listen (they measure or print, and exit), so that a new program must
 /// be put in one list or the other.
-const NOT_SERVERS: &[&str] = &["ch01-threadcost", "ch07-phases", "ch08-ticks", "bench-loop"];
+const NOT_SERVERS: &[&str] = &[
+    "ch01-threadcost",
+    "ch07-phases",
+    "ch08-ticks",
+    "bench-loop",
+    "bench-pool",
+];
 
 /// Starts per server: the race it looks for is lost on a good part of the starts, so a program
 /// that prints too early fails here with near certainty.

@@ -6,6 +6,7 @@
 # Usage: bash book/scripts/ch01-loop.sh   (from anywhere; needs cargo and python3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source book/scripts/lib.sh # emit: write a file only if more than measurements changed
 out=book/src/output
 mkdir -p "$out"
 cargo build --quiet --release --bin ch01-loop --bin ch01-threadcost
@@ -70,14 +71,12 @@ for t, who, what in sorted(events, key=lambda e: e[0]):
 PY
 }
 
-timeline > "$out/ch01-one-at-a-time.txt"
-timeline --threads > "$out/ch01-threads.txt"
+timeline | emit "$out/ch01-one-at-a-time.txt"
+timeline --threads | emit "$out/ch01-threads.txt"
 
 {
     echo "machine: $(uname -sr), $(nproc) cores; Rust's default thread stack 2 MiB; ulimit -s $(ulimit -s) KiB"
     echo "command: target/release/ch01-threadcost --counts 100,1000,5000"
     echo
     target/release/ch01-threadcost --counts 100,1000,5000
-} > "$out/ch01-threadcost.txt"
-
-cat "$out"/ch01-one-at-a-time.txt "$out"/ch01-threads.txt "$out"/ch01-threadcost.txt
+} | emit "$out/ch01-threadcost.txt"

@@ -7,6 +7,7 @@
 # Usage: bash book/scripts/ch05-timers.sh [--bench]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source book/scripts/lib.sh # emit: write a file only if more than measurements changed
 out=book/src/output
 mkdir -p "$out"
 cargo build -q --bin ch05-timers
@@ -15,12 +16,12 @@ exe=target/debug/ch05-timers
 {
     echo "\$ cargo run --bin ch05-timers -- --port 0"
     "$exe" --port 0
-} >"$out/ch05-run.txt"
+} | emit "$out/ch05-run.txt"
 
 {
     echo "\$ cargo run --bin ch05-timers -- --port 0 --block-ms 0"
     "$exe" --port 0 --block-ms 0
-} >"$out/ch05-noblock.txt"
+} | emit "$out/ch05-noblock.txt"
 
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
@@ -37,7 +38,7 @@ wait "$pid" || status=$?
     tail -n +3 "$tmp"
     echo "\$ echo \$?"
     echo "$status"
-} >"$out/ch05-ctrl-c.txt"
+} | emit "$out/ch05-ctrl-c.txt"
 
 if [[ "${1:-}" == "--bench" ]]; then
     {
@@ -46,6 +47,5 @@ if [[ "${1:-}" == "--bench" ]]; then
             awk '/^insert_pop/ { name = $1 }
                  /time:/ && !/%/ { match($0, /\[.*\]/); printf "%-40s %s\n", name, substr($0, RSTART + 1, RLENGTH - 2) }'
         echo "(low / estimate / high of the time to insert n timers and pop them all)"
-    } >"$out/ch05-bench.txt"
+    } | emit "$out/ch05-bench.txt"
 fi
-cat "$out"/ch05-*.txt

@@ -4,7 +4,7 @@
 //! (the kernel may take only part of it), and echoing a connection until the client hangs up.
 //! The system calls are ready for you in `eventloops::sys::net` (`read`, `write`).
 //!
-//! Check your work with `cargo test -p exercises ch01`; the book's page is
+//! Check your work with `cargo test -p exercises-ch01`; the book's page is
 //! `book/src/ch01-loop.md`, section "Exercises".
 
 // Unused until you write the exercises; the `allow` keeps the untouched stubs warning-free.
@@ -31,7 +31,7 @@ pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8], should_stop: &dyn Fn() -> bool)
     // TODO: call `net::write` until every byte of `buf` is written. Ask `should_stop()` before
     // each call (true: return an `Interrupted` error). After a short write, go on with the rest;
     // on `EINTR`, go round (the check decides); return any other error.
-    todo!("exercise ch01.1: write_all")
+    todo!("ch01.1: write all of buf unless told to stop, going on after short writes and EINTR")
 }
 
 /// Exercise ch01.2: echoes everything `conn` sends back to it, until end of file.
@@ -46,5 +46,5 @@ pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<
     // of file; otherwise `write_all` what you read (with the same `should_stop`) and count it;
     // if `write_all` says `Interrupted`, you were told to stop. Handle `EINTR` as the doc
     // comment says.
-    todo!("exercise ch01.2: echo")
+    todo!("ch01.2: echo the connection until end of file")
 }

@@ -4,7 +4,7 @@
 //! with no room fail at once with `EAGAIN` (Rust: [`io::ErrorKind::WouldBlock`]). The two
 //! functions here are what chapter 2's busy loop does with each client on each turn.
 //!
-//! Check your work with `cargo test -p exercises ch02`; the book's page is
+//! Check your work with `cargo test -p exercises-ch02`; the book's page is
 //! `book/src/ch02-nonblocking.md`, section "Exercises".
 
 // Unused until you write the exercises; the `allow` keeps the untouched stubs warning-free.
@@ -25,7 +25,7 @@ pub use eventloops::ch02_nonblocking::io::{Flushed, ReadOutcome};
 pub fn try_read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<ReadOutcome> {
     // TODO: call `net::read(fd, buf)` once and turn its result into a `ReadOutcome` as listed
     // above.
-    todo!("exercise ch02.1: try_read")
+    todo!("ch02.1: read once and say what happened")
 }
 
 /// Exercise ch02.2: writes as much of `pending` as the socket takes now, and removes what was
@@ -40,5 +40,5 @@ pub fn flush_pending(fd: BorrowedFd<'_>, pending: &mut Vec<u8>) -> io::Result<Fl
     // TODO: loop `net::write(fd, &pending[written..])`, adding up what each call took, until all
     // is written or it fails with WouldBlock. Then remove the written bytes:
     // `pending.drain(..written)`.
-    todo!("exercise ch02.2: flush_pending")
+    todo!("ch02.2: write what the socket takes now, keep the rest")
 }

@@ -3,7 +3,7 @@
 //!
 //! `MiniLoop` is chapter 4's `Loop` without the waiting: it has slots, tokens and callbacks, and
 //! you hand it the batch of ready tokens yourself. Read the chapter first:
-//! `book/src/ch04-registry.md`. Check your work with `cargo test -p exercises ch04`.
+//! `book/src/ch04-registry.md`. Check your work with `cargo test -p exercises-ch04`.
 
 /// A callback: it gets the loop (to register and deregister) and its own token.
 pub type MiniCallback = Box<dyn FnMut(&mut MiniLoop, Token)>;

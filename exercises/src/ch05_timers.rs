@@ -9,7 +9,7 @@
 //! depends on how fast the machine is. Unlike the loop in `src/`, `Timers` does not clamp a zero
 //! delay to 1 ms (libuv does not either): a zero-delay timer is due at once.
 //!
-//! Check your work with `cargo test -p exercises ch05`.
+//! Check your work with `cargo test -p exercises-ch05`.
 
 use eventloops::ch05_timers::{TimerHeap, TimerId, deadline_after};
 use libc::c_int;
@@ -105,7 +105,7 @@ pub fn poll_timeout_ms(now: Instant, next_deadline: Option<Instant>) -> c_int {
     // TODO: -1 when there is no deadline (wait forever); 0 when it is due or past; otherwise the
     // time left rounded UP to whole milliseconds (0.4 ms must become 1, not 0), clamped to
     // c_int::MAX. Hint: `saturating_duration_since`, `as_nanos`, `div_ceil`, `c_int::try_from`.
-    todo!()
+    todo!("ch05.1: the poll timeout for the nearest deadline")
 }
 
 /// Exercise ch05.2: fires the timer `id`, whose heap entry was just popped.
@@ -118,7 +118,7 @@ pub fn fire(timers: &mut Timers, id: TimerId) {
     // needs `&mut timers`, so it cannot stay inside). For a timeout, remove the timer; for an
     // interval, push a new heap entry `deadline_after(now, period)` with value `id` and store it
     // in `entry`. Call the callback. Then, if the timer is still there, put the callback back.
-    todo!()
+    todo!("ch05.2: fire timer {id:?}")
 }
 
 /// Exercise ch05.3: the timers phase. Fires, with [`fire`], every timer due at `timers.now`, in
@@ -127,5 +127,5 @@ pub fn fire(timers: &mut Timers, id: TimerId) {
 pub fn run_timers(timers: &mut Timers) -> usize {
     // TODO: take the limit ONCE, before firing anything (`timers.heap.next_id()`), then pop with
     // `timers.heap.pop_due(timers.now, limit)` until it returns None, firing each timer.
-    todo!()
+    todo!("ch05.3: fire every timer due at timers.now")
 }

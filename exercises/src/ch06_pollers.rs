@@ -4,7 +4,7 @@
 //! * [`changelist`]: the same change, as kqueue wants it: one `kevent` per filter.
 //! * [`drain`]: read an edge-triggered fd until `EAGAIN`, or it stalls.
 //!
-//! Check your work with `cargo test -p exercises ch06`. The book page is
+//! Check your work with `cargo test -p exercises-ch06`. The book page is
 //! `book/src/ch06-pollers.md`.
 
 pub use eventloops::ch06_pollers::change::CtlOp;
@@ -21,7 +21,7 @@ pub fn ctl_op(old: Option<Interest>, new: Option<Interest>) -> CtlOp {
     // TODO: treat an empty interest like `None`, then return `Add(new)` for a newly watched
     // fd, `Delete` for one no longer watched, `Modify(new)` when the interest changes, and
     // `Nothing` when nothing does (no system call at all).
-    todo!()
+    todo!("ch06.1: the epoll_ctl operation from {old:?} to {new:?}")
 }
 
 /// Appends to `out` the kqueue changes that take `fd` from `old` to `new` interest (`None`: not
@@ -42,7 +42,7 @@ pub fn changelist(
 ) {
     // TODO: for `Filter::Read` (readable) and then `Filter::Write` (writable), decide from
     // "was it watched" and "is it wanted" whether to push an `Add`, a `Delete`, or nothing.
-    todo!()
+    todo!("ch06.2: the kqueue changes from {old:?} to {new:?}")
 }
 
 /// What [`drain`] read.
@@ -63,5 +63,5 @@ pub fn drain(fd: BorrowedFd<'_>) -> io::Result<Drained> {
     // TODO: loop over `eventloops::sys::net::read(fd, &mut buf)` with a buffer of your own:
     // append what it read; stop at 0 (set `eof`) or at `WouldBlock` (all read); retry on
     // `Interrupted`; return any other error.
-    todo!()
+    todo!("ch06.3: read fd {fd:?} until EAGAIN or end of file")
 }

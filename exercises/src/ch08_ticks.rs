@@ -1,7 +1,7 @@
 //! Chapter 8 exercises: Node's rule for the nextTick and microtask queues, and the check phase's
 //! immediate queue.
 //!
-//! Read `book/src/ch08-ticks.md` first. Check your work with `cargo test -p exercises ch08`.
+//! Read `book/src/ch08-ticks.md` first. Check your work with `cargo test -p exercises-ch08`.
 
 use std::collections::VecDeque;
 

@@ -4,7 +4,7 @@
 //! (the kernel may take only part of it), and echoing a connection until the client hangs up.
 //! The system calls are ready for you in `eventloops::sys::net` (`read`, `write`).
 //!
-//! Check your work with `cargo test -p exercises ch01`; the book's page is
+//! Check your work with `cargo test -p exercises-ch01`; the book's page is
 //! `book/src/ch01-loop.md`, section "Exercises".
 
 // Unused until you write the exercises; the `allow` keeps the untouched stubs warning-free.

@@ -4,7 +4,7 @@
 //! with no room fail at once with `EAGAIN` (Rust: [`io::ErrorKind::WouldBlock`]). The two
 //! functions here are what chapter 2's busy loop does with each client on each turn.
 //!
-//! Check your work with `cargo test -p exercises ch02`; the book's page is
+//! Check your work with `cargo test -p exercises-ch02`; the book's page is
 //! `book/src/ch02-nonblocking.md`, section "Exercises".
 
 // Unused until you write the exercises; the `allow` keeps the untouched stubs warning-free.

@@ -1,7 +1,7 @@
 //! Chapter 3 exercises: the `fd_set` bit arithmetic, and rebuilding the sets every turn.
 //!
 //! Read the chapter first: `book/src/ch03-select.md`. Check your work with
-//! `cargo test -p exercises ch03`.
+//! `cargo test -p exercises-ch03`.
 
 use eventloops::ch03_select::{FdSet, FdTooLarge};
 use std::os::fd::RawFd;

@@ -9,7 +9,7 @@
 //! depends on how fast the machine is. Unlike the loop in `src/`, `Timers` does not clamp a zero
 //! delay to 1 ms (libuv does not either): a zero-delay timer is due at once.
 //!
-//! Check your work with `cargo test -p exercises ch05`.
+//! Check your work with `cargo test -p exercises-ch05`.
 
 use eventloops::ch05_timers::{TimerHeap, TimerId, deadline_after};
 use libc::c_int;

@@ -4,7 +4,7 @@
 //! * [`changelist`]: the same change, as kqueue wants it: one `kevent` per filter.
 //! * [`drain`]: read an edge-triggered fd until `EAGAIN`, or it stalls.
 //!
-//! Check your work with `cargo test -p exercises ch06`. The book page is
+//! Check your work with `cargo test -p exercises-ch06`. The book page is
 //! `book/src/ch06-pollers.md`.
 
 pub use eventloops::ch06_pollers::change::CtlOp;

@@ -1,6 +1,6 @@
 //! Chapter 7 exercises: the poll timeout rules, and one `run` that reads like `uv_run`.
 //!
-//! Read `book/src/ch07-phases.md` first. Check your work with `cargo test -p exercises ch07`.
+//! Read `book/src/ch07-phases.md` first. Check your work with `cargo test -p exercises-ch07`.
 
 use std::time::Instant;
 

@@ -2,6 +2,7 @@
 
 use super::echo::{Echoed, echo};
 use crate::sys::{net, ok_or_errno, signal};
+use crate::text::counted;
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
@@ -112,7 +113,8 @@ fn serve_one_at_a_time(listener: BorrowedFd<'_>) -> io::Result<Summary> {
         match echo(conn.as_fd(), &signal::stop_requested) {
             Ok(Echoed::PeerClosed(bytes)) => {
                 summary.bytes += bytes;
-                println!("client {id} disconnected ({bytes} bytes echoed)");
+                let echoed = counted(bytes, "byte", "bytes");
+                println!("client {id} disconnected ({echoed} echoed)");
             }
             Ok(Echoed::Stopped(bytes)) => {
                 summary.bytes += bytes;
@@ -152,7 +154,10 @@ fn serve_thread_per_client(listener: BorrowedFd<'_>) -> io::Result<Summary> {
             match echo(conn.as_fd(), &|| false) {
                 Ok(Echoed::PeerClosed(n) | Echoed::Stopped(n)) => {
                     bytes.fetch_add(n, Ordering::Relaxed);
-                    println!("client {id} disconnected ({n} bytes echoed)");
+                    println!(
+                        "client {id} disconnected ({} echoed)",
+                        counted(n, "byte", "bytes")
+                    );
                 }
                 Err(e) => println!("client {id} dropped: {e}"),
             }

@@ -5,6 +5,7 @@ use super::cpu::{CpuReport, cpu_time};
 use super::io::{Flushed, ReadOutcome, flush_pending, try_read};
 use crate::ch01_loop::server::accept_should_retry;
 use crate::sys::{net, signal};
+use crate::text::counted;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
 use std::time::{Duration, Instant};
@@ -105,10 +106,8 @@ impl Server {
         self.clients
             .retain_mut(|client| match serve(client, &mut self.buf) {
                 Ok(()) if client.is_done() => {
-                    println!(
-                        "client {} disconnected ({} bytes echoed)",
-                        client.id, client.echoed
-                    );
+                    let echoed = counted(client.echoed, "byte", "bytes");
+                    println!("client {} disconnected ({echoed} echoed)", client.id);
                     false
                 }
                 Ok(()) => true,
@@ -178,8 +177,9 @@ fn serve(client: &mut Client, buf: &mut [u8]) -> io::Result<()> {
                 if full { "paused" } else { "resumed" },
                 client.pending.len(),
             );
+            let pending = counted(n, "byte", "bytes");
             println!(
-                "{verb} reading from client {} ({n} bytes pending)",
+                "{verb} reading from client {} ({pending} pending)",
                 client.id
             );
         }

@@ -8,6 +8,7 @@ use super::conn::{Conn, QueueFull, ReadOutcome};
 use super::fd_set::{FD_SETSIZE, FdSet, FdTooLarge};
 use super::select::select;
 use crate::sys::{net, signal};
+use crate::text::counted;
 use std::collections::BTreeMap;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
@@ -32,8 +33,11 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "stopped: {} clients joined, {} lines relayed, {} refused, {} dropped",
-            self.joined, self.lines, self.refused, self.dropped
+            "stopped: {} joined, {} relayed, {} refused, {} dropped",
+            counted(self.joined, "client", "clients"),
+            counted(self.lines, "line", "lines"),
+            self.refused,
+            self.dropped
         )
     }
 }
@@ -172,7 +176,8 @@ impl ChatServer {
             self.summary.joined += 1;
             let mut conn = Conn::new(id, fd);
             let others = self.clients.len();
-            let hello = format!("* you are client {id}; {others} others here\n");
+            let others = counted(others, "other", "others");
+            let hello = format!("* you are client {id}; {others} here\n");
             conn.queue(hello.as_bytes(), self.max_queue)
                 .expect("an empty queue has room");
             self.broadcast(id, format!("* client {id} joined\n").as_bytes());

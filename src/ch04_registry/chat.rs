@@ -11,6 +11,7 @@ use super::token::{Event, Interest, Token};
 use crate::ch03_select::chat::{Summary, refusal};
 use crate::ch03_select::conn::{Conn, ReadOutcome};
 use crate::sys::net;
+use crate::text::counted;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io;
@@ -111,7 +112,8 @@ fn accept_all(lp: &mut Loop, listener: &OwnedFd, room: &Rc<RefCell<Room>>) -> io
         let others = room.clients.len();
         room.broadcast(lp, token, format!("* client {id} joined\n").as_bytes());
         let mut conn = Conn::new(id, fd);
-        let hello = format!("* you are client {id}; {others} others here\n");
+        let others = counted(others, "other", "others");
+        let hello = format!("* you are client {id}; {others} here\n");
         conn.queue(hello.as_bytes(), room.max_queue)
             .expect("an empty queue has room");
         room.clients.insert(token, conn);

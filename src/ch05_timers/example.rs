@@ -9,6 +9,7 @@
 use super::{Loop, Trace};
 use crate::sys::net::{accept, local_port, set_nonblocking};
 use crate::sys::signal::block_stop_signals_in_this_thread;
+use crate::text::counted;
 use std::cell::Cell;
 use std::io;
 use std::net::TcpStream;
@@ -80,10 +81,10 @@ impl Example {
                 format!("{} ms", t.timeout_ms)
             };
             println!(
-                "t={} ms: poll (timeout {timeout}) slept {} ms, {} fd ready",
+                "t={} ms: poll (timeout {timeout}) slept {} ms, {} ready",
                 ms(start.elapsed()),
                 ms(t.slept),
-                t.ready
+                counted(t.ready, "fd", "fds")
             );
         });
 

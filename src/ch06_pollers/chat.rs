@@ -13,6 +13,7 @@
 use super::change;
 use super::{Event, Interest, Poller, Token};
 use crate::sys::{net, signal};
+use crate::text::counted;
 use std::collections::BTreeMap;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
@@ -50,8 +51,12 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "stopped: {} clients joined, {} lines relayed, {} refused, {} dropped, {} turns",
-            self.joined, self.lines, self.refused, self.dropped, self.turns
+            "stopped: {} joined, {} relayed, {} refused, {} dropped, {}",
+            counted(self.joined, "client", "clients"),
+            counted(self.lines, "line", "lines"),
+            self.refused,
+            self.dropped,
+            counted(self.turns, "turn", "turns")
         )
     }
 }
@@ -240,7 +245,11 @@ impl<P: Poller> Chat<P> {
             );
             self.send_to(
                 id,
-                format!("* you are client {id}; {others} others here\n").as_bytes(),
+                format!(
+                    "* you are client {id}; {} here\n",
+                    counted(others, "other", "others")
+                )
+                .as_bytes(),
             );
             self.broadcast(id, format!("* client {id} joined\n").as_bytes());
             self.remove_doomed();
