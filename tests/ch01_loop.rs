@@ -126,6 +126,7 @@ fn a_port_already_in_use_is_a_clear_error() {
     util::assert_refuses_a_port_in_use(EXE, "ch01-loop");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn clients_that_leave_leave_no_fd_behind() {
     for args in [&[][..], &["--threads"][..]] {
