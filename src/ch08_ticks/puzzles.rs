@@ -582,35 +582,38 @@ fn p40() -> io::Result<Vec<String>> {
 fn p46() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
-            let a = node.set_timeout(10, c.say("A (refreshed at once: behind B)"));
-            node.set_timeout(10, c.say("B"));
-            node.refresh_timer(a);
-            let c1 = c.clone();
-            let slow = node.set_timeout(30, move |node| {
-                c1.log("slow (30 ms, refreshed at 20: due at 50)");
-                let c2 = c1.clone();
-                let mut n = 0;
-                node.set_interval(5, move |node| {
-                    n += 1;
-                    c2.log(format!("interval {n}"));
-                    // `this` in a JS timer callback: the running timer.
-                    let this = node.current_timeout().expect("in a timer callback");
-                    if n == 3 {
-                        node.clear_interval(this);
-                    } else {
-                        node.refresh_timer(this);
-                    }
-                });
-            });
-            let c1 = c.clone();
-            node.set_timeout(20, move |node| {
-                c1.log("20 ms: refresh slow");
-                node.refresh_timer(slow);
-            });
-            node.set_timeout(40, c.say("40 ms: before slow"));
             let cleared = node.set_timeout(5, c.say("cleared (must not run)"));
             node.clear_timeout(cleared);
             node.refresh_timer(cleared);
+            let c1 = c.clone();
+            let a = node.set_timeout(10, move |node| {
+                c1.log("A (refreshed at once: behind B)");
+                let c2 = c1.clone();
+                let x = node.set_timeout(50, move |node| {
+                    c2.log("X (refreshed: after Z)");
+                    let c3 = c2.clone();
+                    let mut n = 0;
+                    node.set_interval(5, move |node| {
+                        n += 1;
+                        c3.log(format!("interval {n}"));
+                        // `this` in a JS timer callback: the running timer.
+                        let this = node.current_timeout().expect("in a timer callback");
+                        if n == 3 {
+                            node.clear_interval(this);
+                        } else {
+                            node.refresh_timer(this);
+                        }
+                    });
+                });
+                let c2 = c1.clone();
+                node.set_timeout(1, move |node| {
+                    c2.log("1 ms: refresh X");
+                    node.refresh_timer(x);
+                });
+                node.set_timeout(50, c1.say("Z (set after X, same delay)"));
+            });
+            node.set_timeout(10, c.say("B"));
+            node.refresh_timer(a);
         },
         |c| c.log("exit"),
     )
@@ -620,8 +623,8 @@ fn p46() -> io::Result<Vec<String>> {
 fn p47() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
-            node.set_timeout(5, c.say("5 ms"));
             node.set_timeout(1 << 31, c.say("2 ** 31 ms: overflows to 1 ms"));
+            node.set_timeout(5, c.say("5 ms"));
             let t = node.set_timeout(TIMEOUT_MAX, c.say("2 ** 31 - 1 ms (must not run)"));
             node.unref_timer(t);
         },
