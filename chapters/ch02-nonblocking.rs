@@ -9,7 +9,6 @@ use clap::Parser;
 use eventloops::ch02_nonblocking::server::Server;
 use eventloops::sys::{net, signal};
 use eventloops::text::counted;
-use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -43,11 +42,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     signal::install_stop_handler()?;
     let listener = net::listen_tcp(args.port)
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
-    println!(
-        "listening on 127.0.0.1:{}",
-        net::local_port(listener.as_fd())?
-    );
-    let summary = Server::new(listener)?.run(report_every)?;
+    let mut server = Server::new(listener)?;
+    // Only now, with everything in place: a client may connect the moment it reads this.
+    println!("listening on 127.0.0.1:{}", server.port()?);
+    let summary = server.run(report_every)?;
     println!(
         "stopped: {} served, {}; {}",
         counted(summary.clients, "client", "clients"),

@@ -8,7 +8,6 @@ use clap::Parser;
 use eventloops::ch03_select::FD_SETSIZE;
 use eventloops::ch03_select::chat::{ChatServer, DEFAULT_MAX_QUEUE};
 use eventloops::sys::{limits, net, signal};
-use std::os::fd::AsFd;
 
 /// A chat server on select(2): each line a client sends goes to every other client.
 #[derive(Parser)]
@@ -28,12 +27,10 @@ fn main() -> std::io::Result<()> {
     // refused politely instead of waiting in the backlog.
     let limit = limits::raise_fd_limit(4 * FD_SETSIZE as libc::rlim_t)?;
     let listener = net::listen_tcp(args.port)?;
-    println!(
-        "listening on 127.0.0.1:{}",
-        net::local_port(listener.as_fd())?
-    );
-    println!("fd limit {} (FD_SETSIZE {FD_SETSIZE})", limit.soft);
     let mut server = ChatServer::new(listener, args.max_queue)?;
+    // Only now, with everything in place: a client may connect the moment it reads this.
+    println!("listening on 127.0.0.1:{}", server.port()?);
+    println!("fd limit {} (FD_SETSIZE {FD_SETSIZE})", limit.soft);
     let summary = server.run()?;
     println!("{summary}");
     Ok(())

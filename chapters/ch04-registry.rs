@@ -9,7 +9,6 @@ use eventloops::ch03_select::FD_SETSIZE;
 use eventloops::ch03_select::chat::DEFAULT_MAX_QUEUE;
 use eventloops::ch04_registry::{Loop, chat};
 use eventloops::sys::{limits, net, signal};
-use std::os::fd::AsFd;
 
 /// A chat server on a callback registry over select(2): each line goes to every other client.
 #[derive(Parser)]
@@ -28,13 +27,11 @@ fn main() -> std::io::Result<()> {
     signal::install_stop_handler()?;
     let limit = limits::raise_fd_limit(4 * FD_SETSIZE as libc::rlim_t)?;
     let listener = net::listen_tcp(args.port)?;
-    println!(
-        "listening on 127.0.0.1:{}",
-        net::local_port(listener.as_fd())?
-    );
-    println!("fd limit {} (FD_SETSIZE {FD_SETSIZE})", limit.soft);
     let mut lp = Loop::new();
     let room = chat::serve(&mut lp, listener, args.max_queue)?;
+    // Only now, with the listener registered: a client may connect the moment it reads this.
+    println!("listening on 127.0.0.1:{}", room.borrow().port());
+    println!("fd limit {} (FD_SETSIZE {FD_SETSIZE})", limit.soft);
     lp.run()?;
     println!("{}", room.borrow().summary());
     Ok(())

@@ -5,10 +5,9 @@
 //! 105 ms, and the program says by how much.
 
 use clap::Parser;
-use eventloops::ch05_timers::example::{self, Plan};
+use eventloops::ch05_timers::example::{Example, Plan};
 use eventloops::sys::{net, signal};
 use eventloops::text::counted;
-use std::os::fd::AsFd;
 use std::time::Duration;
 
 /// The Node.js guide's timer example, on the chapter-5 loop.
@@ -32,14 +31,15 @@ fn main() -> std::io::Result<()> {
     let args = Args::parse();
     signal::install_stop_handler()?;
     let listener = net::listen_tcp(args.port)?;
-    let port = net::local_port(listener.as_fd())?;
-    println!("listening on 127.0.0.1:{port}");
     let plan = Plan {
         timer: Duration::from_millis(args.timer_ms),
         connect_at: Duration::from_millis(args.connect_at_ms),
         block: Duration::from_millis(args.block_ms),
     };
-    let report = example::run(listener, port, plan)?;
+    let example = Example::new(listener, plan)?;
+    // Only now, with the listener watched and the timer set: the helper connects to this port.
+    println!("listening on 127.0.0.1:{}", example.port());
+    let report = example.run()?;
     let how = if signal::stop_requested() {
         "stopped by signal"
     } else {

@@ -7,7 +7,8 @@
 
 use clap::{Parser, ValueEnum};
 use eventloops::ch06_pollers::chat::{Chat, DEFAULT_MAX_QUEUE};
-use eventloops::ch06_pollers::{DefaultPoller, Epoll, Kqueue, Poll, Poller, Select, scaling};
+use eventloops::ch06_pollers::scaling::Scaling;
+use eventloops::ch06_pollers::{DefaultPoller, Epoll, Kqueue, Poll, Poller, Select};
 use eventloops::sys::{limits, net, signal};
 use std::os::fd::{AsFd, OwnedFd};
 use std::process::ExitCode;
@@ -73,11 +74,8 @@ fn run<P: Poller>(args: &Args) -> std::io::Result<()> {
     drop(P::new()?);
     signal::install_stop_handler()?;
     let listener: OwnedFd = net::listen_tcp(args.port)?;
-    println!(
-        "listening on 127.0.0.1:{}",
-        net::local_port(listener.as_fd())?
-    );
-    println!("backend: {}", P::NAME);
+    // Each mode builds everything first and prints `listening on` only then: a client may
+    // connect the moment it reads that line.
     match args.scaling {
         Some(idle) => {
             // Two fds per connection (both ends live in this process); the client ends are moved
@@ -85,13 +83,22 @@ fn run<P: Poller>(args: &Args) -> std::io::Result<()> {
             let wanted = 2 * (idle as libc::rlim_t + 1) + 4096;
             let limit = limits::raise_fd_limit(wanted)?;
             if limit.soft < wanted {
-                println!("fd limit {} is below the {wanted} needed", limit.soft);
+                // On stderr: stdout's first line must be `listening on`.
+                eprintln!(
+                    "ch06-pollers: fd limit {} is below the {wanted} needed",
+                    limit.soft
+                );
             }
-            let report = scaling::measure::<P>(listener.as_fd(), idle, args.turns)?;
+            let mut demo = Scaling::<P>::connect(listener.as_fd(), idle)?;
+            println!("listening on 127.0.0.1:{}", demo.port());
+            println!("backend: {}", P::NAME);
+            let report = demo.measure(args.turns)?;
             println!("{report}");
         }
         None => {
             let mut chat = Chat::<P>::new(listener, DEFAULT_MAX_QUEUE)?;
+            println!("listening on 127.0.0.1:{}", chat.port()?);
+            println!("backend: {}", P::NAME);
             let summary = chat.run()?;
             println!("{summary}");
         }

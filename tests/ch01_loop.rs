@@ -126,6 +126,7 @@ fn a_port_already_in_use_is_a_clear_error() {
     util::assert_refuses_a_port_in_use(EXE, "ch01-loop");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn clients_that_leave_leave_no_fd_behind() {
     for args in [&[][..], &["--threads"][..]] {
@@ -135,5 +136,37 @@ fn clients_that_leave_leave_no_fd_behind() {
             client.send(line.as_bytes());
             assert_eq!(client.read_line(), line.trim_end());
         });
+    }
+}
+
+/// A client that sends and never reads: the server echoes until its send buffer (and the
+/// client's receive buffer) are full, and then sleeps in `write`. One Ctrl-C must stop it. It
+/// used to go straight back into `write`, because the retry on `EINTR` never looked at the stop
+/// flag.
+#[cfg(target_os = "linux")]
+#[test]
+fn one_ctrl_c_stops_a_server_blocked_writing_to_a_client_that_never_reads() {
+    for args in [&[][..], &["--threads"][..]] {
+        let mut server = Program::start(EXE, args);
+        let client = server.connect();
+        let mut flood = client.stream().try_clone().unwrap();
+        flood.set_write_timeout(Some(util::PATIENCE)).unwrap();
+        // Sends until the server is gone (its close resets the connection) or the timeout.
+        let sender = std::thread::spawn(move || {
+            let chunk = vec![b'x'; 64 * 1024];
+            while std::io::Write::write_all(&mut flood, &chunk).is_ok() {}
+        });
+        server.wait_until_blocked_in(libc::SYS_write);
+        server.interrupt(); // once: the write is asleep, so this signal interrupts it
+        let (status, lines) = server.wait_for_exit();
+        assert!(status.success(), "{args:?}: exit status {status}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("stopped: 1 client served")),
+            "{args:?}: no summary line in {lines:?}"
+        );
+        drop(client);
+        sender.join().unwrap();
     }
 }

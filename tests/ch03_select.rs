@@ -41,6 +41,7 @@ fn ctrl_c_exits_cleanly() {
     chat::ctrl_c_exits_cleanly(EXE);
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn clients_that_leave_leave_no_fd_behind() {
     chat::clients_leave_no_fds(EXE, &[]);

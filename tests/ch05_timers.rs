@@ -24,27 +24,40 @@ fn ms_after(line: &str, marker: &str) -> f64 {
         .unwrap_or_else(|_| panic!("no number after {marker:?} in {line:?}"))
 }
 
+/// The book's run (a 100 ms timer, a connection at 95 ms whose callback blocks 10 ms) leaves the
+/// helper thread 5 ms to connect before the timer is due: on a loaded machine it can be late, and
+/// then the timer fires on time and the listener is closed before anyone is accepted. The test
+/// keeps the story with room to spare: the connection is due at 20 ms, 280 ms before a 300 ms
+/// timer, and its callback blocks 350 ms, well past the deadline.
 #[test]
-fn the_100_ms_timer_fires_late_by_the_blocking_callback() {
-    let mut program = Program::start(EXE, &[]);
+fn a_timer_fires_late_by_a_blocking_io_callback() {
+    let mut program = Program::start(
+        EXE,
+        &[
+            "--timer-ms",
+            "300",
+            "--connect-at-ms",
+            "20",
+            "--block-ms",
+            "350",
+        ],
+    );
     let accepted = program.wait_for_line("accepted");
     let accepted_at = ms_after(&accepted, "t=");
-    let fired = program.wait_for_line("timer scheduled for 100 ms fired after");
+    let fired = program.wait_for_line("timer scheduled for 300 ms fired after");
     let fired_after = ms_after(&fired, "fired after");
-    // Never early; after the connection arrived (>= 95 ms) and its callback blocked 10 ms.
-    assert!(fired_after >= 100.0, "fired early: {fired}");
+    // Never early; after the connection arrived (>= 20 ms) and its callback blocked 350 ms.
     assert!(
-        accepted_at >= 95.0,
-        "the connection came before 95 ms: {accepted}"
+        accepted_at >= 20.0,
+        "the connection came before 20 ms: {accepted}"
     );
     assert!(
-        fired_after >= accepted_at + 10.0,
+        fired_after >= accepted_at + 350.0,
         "fired before the blocking callback ended: {fired}"
     );
-    assert!(fired_after >= 105.0, "{fired}");
-    // Generous: a loaded machine makes it later, but not by a third of a second.
+    // Generous: a loaded machine makes it later, but not by seconds.
     assert!(
-        fired_after < 400.0,
+        fired_after < accepted_at + 350.0 + 2000.0,
         "far later than the blocking explains: {fired}"
     );
     let summary = program.wait_for_line("done:");
@@ -59,7 +72,7 @@ fn without_the_blocking_callback_the_timer_is_on_time() {
     let fired = program.wait_for_line("fired after");
     let fired_after = ms_after(&fired, "fired after");
     assert!(fired_after >= 100.0, "fired early: {fired}");
-    assert!(fired_after < 400.0, "{fired}");
+    assert!(fired_after < 2000.0, "{fired}");
     let (status, _) = program.wait_for_exit();
     assert!(status.success());
 }
@@ -69,7 +82,7 @@ fn a_connection_after_the_timer_does_not_delay_it() {
     let mut program = Program::start(EXE, &["--timer-ms", "50", "--connect-at-ms", "1000"]);
     let fired = program.wait_for_line("timer scheduled for 50 ms fired after");
     let fired_after = ms_after(&fired, "fired after");
-    assert!((50.0..400.0).contains(&fired_after), "{fired}");
+    assert!((50.0..2000.0).contains(&fired_after), "{fired}");
     let summary = program.wait_for_line("done:");
     assert!(summary.contains("0 connections"), "{summary}");
 }

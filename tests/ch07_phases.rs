@@ -12,25 +12,46 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The socket becomes readable at 10 ms, 90 ms before the timer is due (room for a writer thread
+/// that a loaded machine schedules late), and its callback blocks 150 ms, past the deadline.
 #[test]
 fn a_blocking_io_callback_makes_the_timer_late() {
-    let stdout = run(&["--timer-ms", "60", "--io-ms", "40", "--block-ms", "40"]);
-    assert!(
-        stdout.contains("poll     epoll_wait(timeout 60 ms)"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("poll     I/O callback, blocks 40 ms"),
-        "{stdout}"
-    );
-    let fired: f64 = stdout
+    let stdout = run(&["--timer-ms", "100", "--io-ms", "10", "--block-ms", "150"]);
+    // The first wait is for the timer: 100 ms minus however long the loop took to get there
+    // (next to nothing, unless the machine is busy), rounded up.
+    let (began, timeout) = stdout
         .lines()
-        .find_map(|l| l.strip_prefix("timer of 60 ms fired at "))
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .expect("the timer line");
-    // The callback started at >= 40 ms and ran 40 ms: the timer cannot fire before 80 ms.
-    assert!(fired >= 79.0, "fired at {fired} ms\n{stdout}");
+        .find_map(|l| {
+            let (span, rest) = l.split_once("poll     epoll_wait(timeout ")?;
+            let began: f64 = span.split_whitespace().next()?.parse().ok()?;
+            let timeout: f64 = rest.strip_suffix(" ms)")?.parse().ok()?;
+            Some((began, timeout))
+        })
+        .unwrap_or_else(|| panic!("no epoll_wait line\n{stdout}"));
+    assert!(
+        timeout <= 100.0 && began + timeout >= 99.9,
+        "a wait of {timeout} ms from {began} ms does not end at the timer\n{stdout}"
+    );
+    assert!(
+        stdout.contains("poll     I/O callback, blocks 150 ms"),
+        "{stdout}"
+    );
+    let number_after = |prefix: &str| -> f64 {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no line {prefix:?}\n{stdout}"))
+    };
+    let io_at = number_after("I/O callback ran at ");
+    let fired = number_after("timer of 100 ms fired at ");
+    // The timer waits for the callback: it cannot fire before the 150 ms block has ended (the
+    // printed times are rounded to 0.1 ms).
+    assert!(
+        fired >= io_at + 150.0 - 0.1,
+        "fired at {fired} ms, the callback ran at {io_at} ms\n{stdout}"
+    );
 }
 
 #[test]

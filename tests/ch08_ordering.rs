@@ -72,6 +72,8 @@ conformance! {
     close_callbacks_lifo => "38-close-callbacks-lifo",
     unref_immediate => "39-unref-immediate",
     immediate_clears_timeout => "40-immediate-clears-timeout",
+    timeout_refresh_restarts_the_countdown => "46-timeout-refresh-restarts-the-countdown",
+    timeout_overflow_becomes_1ms => "47-timeout-overflow-becomes-1ms",
 }
 
 #[test]

@@ -68,6 +68,8 @@ mod ch01 {
     mod write_all {
         use super::*;
         use exercises_ch01::write_all;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
 
         #[test]
         fn writes_everything_in_order_despite_signals_and_short_writes() {
@@ -82,7 +84,8 @@ mod ch01 {
                 let (done_tx, done_rx) = channel::<()>();
                 let to_send = message.clone();
                 let writer = std::thread::spawn(move || {
-                    let result = std::panic::catch_unwind(|| write_all(ours.as_fd(), &to_send));
+                    let result =
+                        std::panic::catch_unwind(|| write_all(ours.as_fd(), &to_send, &|| false));
                     drop(ours); // end of file for the reader
                     let _ = result_tx.send(result.is_ok_and(|r| r.is_ok()));
                     // Stay alive until the reader has stopped signalling us.
@@ -116,7 +119,7 @@ mod ch01 {
         fn an_empty_buffer_writes_nothing() {
             time_limit(|| {
                 let (ours, mut theirs) = UnixStream::pair().unwrap();
-                write_all(ours.as_fd(), b"").unwrap();
+                write_all(ours.as_fd(), b"", &|| false).unwrap();
                 drop(ours);
                 let mut got = Vec::new();
                 theirs.read_to_end(&mut got).unwrap();
@@ -129,8 +132,49 @@ mod ch01 {
             time_limit(|| {
                 let (ours, theirs) = UnixStream::pair().unwrap();
                 drop(theirs);
-                let err = write_all(ours.as_fd(), b"anyone there?").unwrap_err();
+                let err = write_all(ours.as_fd(), b"anyone there?", &|| false).unwrap_err();
                 assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+            });
+        }
+
+        /// The peer never reads, so the write blocks for good once the buffers are full; a
+        /// signal with a stop request must end it (Ctrl-C on a server stuck writing).
+        #[test]
+        fn a_stop_request_ends_a_write_blocked_on_a_peer_that_never_reads() {
+            time_limit(|| {
+                install_sigusr1();
+                let (ours, theirs) = UnixStream::pair().unwrap();
+                small_buffers(&ours);
+                let stop = Arc::new(AtomicBool::new(false));
+                let flag = Arc::clone(&stop);
+                let (tx, rx) = channel();
+                let writer = std::thread::spawn(move || {
+                    let message = pattern(1 << 20);
+                    let stop_asked = || flag.load(Ordering::SeqCst);
+                    let result = write_all(ours.as_fd(), &message, &stop_asked);
+                    let _ = tx.send(result.map_err(|e| e.kind()));
+                });
+                std::thread::sleep(Duration::from_millis(20));
+                stop.store(true, Ordering::SeqCst);
+                let deadline = std::time::Instant::now() + PATIENCE;
+                let outcome = loop {
+                    poke(&writer);
+                    match rx.recv_timeout(Duration::from_millis(20)) {
+                        Ok(outcome) => break Some(outcome),
+                        // The thread is gone without an answer: write_all panicked.
+                        Err(RecvTimeoutError::Disconnected) => break None,
+                        Err(_) if std::time::Instant::now() > deadline => break None,
+                        Err(_) => continue,
+                    }
+                };
+                // Release the thread whatever happened: closing the peer fails its write (EPIPE).
+                drop(theirs);
+                let _ = writer.join();
+                assert_eq!(
+                    outcome,
+                    Some(Err(std::io::ErrorKind::Interrupted)),
+                    "write_all should return an Interrupted error once should_stop() is true"
+                );
             });
         }
     }

@@ -18,15 +18,21 @@ pub use eventloops::ch01_loop::echo::Echoed;
 /// The buffer size for one `read` in [`echo`].
 pub const BUF_SIZE: usize = 4096;
 
-/// Exercise ch01.1: writes all of `buf` to a blocking socket.
+/// Exercise ch01.1: writes all of `buf` to a blocking socket, unless told to stop.
 ///
 /// `net::write(fd, bytes)` returns how many bytes the kernel took. On a blocking socket that is
 /// usually all of them, but a signal arriving mid-write makes it return early with fewer (a short
 /// write), or fail with [`io::ErrorKind::Interrupted`] (`EINTR`) if it had taken none yet.
-/// Other errors (`EPIPE`: the peer has gone) are returned to the caller.
-pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
+/// Before every `write`, asks `should_stop()`: if true, returns an error of kind
+/// [`io::ErrorKind::Interrupted`] (that is how Ctrl-C stops a write blocked on a client that
+/// never reads); otherwise writes on. Other errors (`EPIPE`: the peer has gone) are returned to
+/// the caller.
+pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8], should_stop: &dyn Fn() -> bool) -> io::Result<()> {
     let mut rest = buf;
     while !rest.is_empty() {
+        if should_stop() {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "told to stop"));
+        }
         match net::write(fd, rest) {
             Ok(n) => rest = &rest[n..],
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -40,8 +46,9 @@ pub fn write_all(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
 ///
 /// Returns [`Echoed::PeerClosed`] with the number of bytes echoed when `read` returns 0. Before
 /// each `read`, and when `read` fails with `EINTR` (a signal woke it), asks `should_stop()`: if
-/// true, returns [`Echoed::Stopped`] with the count so far; if false, goes on (reads again). Any
-/// other error is returned.
+/// true, returns [`Echoed::Stopped`] with the count so far; if false, goes on (reads again). The
+/// echo hands the same `should_stop` to [`write_all`], and its `Interrupted` error means
+/// `Stopped` too. Any other error is returned.
 pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<Echoed> {
     let mut buf = [0u8; BUF_SIZE];
     let mut total = 0u64;
@@ -52,10 +59,13 @@ pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<
         }
         match net::read(conn, &mut buf) {
             Ok(0) => return Ok(Echoed::PeerClosed(total)),
-            Ok(n) => {
-                write_all(conn, &buf[..n])?;
-                total += n as u64;
-            }
+            Ok(n) => match write_all(conn, &buf[..n], should_stop) {
+                Ok(()) => total += n as u64,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    return Ok(Echoed::Stopped(total));
+                }
+                Err(e) => return Err(e),
+            },
             // A signal woke us: go round, and the check above decides.
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),

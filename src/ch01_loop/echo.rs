@@ -26,16 +26,18 @@ pub const BUF_SIZE: usize = 4096;
 ///
 /// # `EINTR`
 ///
-/// This is the one place the echo decides what an interrupted `read`
-/// ([`io::ErrorKind::Interrupted`]) means (`write_all` simply retries): a signal arrived while
-/// `read` slept. If `should_stop()` is true (Ctrl-C) we return [`Echoed::Stopped`]; otherwise the
-/// signal was for something else and we read again.
+/// One rule decides what an interruption ([`io::ErrorKind::Interrupted`]) means, for the `read`
+/// here and for the writes inside `write_all`, which is handed the same `should_stop`: a signal
+/// arrived while we slept. If `should_stop()` is true (Ctrl-C) we return [`Echoed::Stopped`];
+/// otherwise the signal was for something else and we carry on. Without the check in the writes,
+/// a client that sends without ever reading fills our send buffer, `write` blocks, and Ctrl-C
+/// would only make it block again.
 ///
-/// We ask `should_stop()` before *every* `read`, not only after an interrupted one. A signal that
-/// arrives while we are not asleep (say, during `write_all`) runs its handler at once, and the
-/// `read` that follows would then sleep with nothing left to interrupt it. Checking first shrinks
-/// that window to a few instructions; closing it completely needs the signal turned into
-/// something the sleeping call waits on, which is chapter 9's subject.
+/// We ask `should_stop()` before *every* `read` (and `write_all` before every `write`), not only
+/// after an interrupted one. A signal that arrives while we are not asleep runs its handler at
+/// once, and the call that follows would then sleep with nothing left to interrupt it. Checking
+/// first shrinks that window to a few instructions; closing it completely needs the signal
+/// turned into something the sleeping call waits on, which is chapter 9's subject.
 pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<Echoed> {
     let mut buf = [0u8; BUF_SIZE];
     let mut total = 0u64;
@@ -46,10 +48,14 @@ pub fn echo(conn: BorrowedFd<'_>, should_stop: &dyn Fn() -> bool) -> io::Result<
         }
         match net::read(conn, &mut buf) {
             Ok(0) => return Ok(Echoed::PeerClosed(total)),
-            Ok(n) => {
-                net::write_all(conn, &buf[..n])?;
-                total += n as u64;
-            }
+            Ok(n) => match net::write_all(conn, &buf[..n], should_stop) {
+                Ok(()) => total += n as u64,
+                // `should_stop()` said so while we were writing.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    return Ok(Echoed::Stopped(total));
+                }
+                Err(e) => return Err(e),
+            },
             // A signal woke us: go round, and the check above decides.
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),

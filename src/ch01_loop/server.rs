@@ -37,6 +37,14 @@ enum Accepted {
     TryAgain,
 }
 
+/// `ENONET` ("machine is not on the network") exists on Linux only. Elsewhere `accept` never
+/// reports it, and a value that is no errno stands in, so the list below reads the same on
+/// every system.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use libc::ENONET;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const ENONET: libc::c_int = -1;
+
 // ANCHOR: accept
 /// Whether an error from `accept` is about one connection or one moment, not about the
 /// listening socket, so that the server should carry on and call `accept` again.
@@ -60,7 +68,7 @@ pub fn accept_should_retry(err: &io::Error) -> bool {
                 | libc::ENETDOWN
                 | libc::ENOPROTOOPT
                 | libc::EHOSTDOWN
-                | libc::ENONET
+                | ENONET
                 | libc::EHOSTUNREACH
                 | libc::EOPNOTSUPP
                 | libc::ENETUNREACH

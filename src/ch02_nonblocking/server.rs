@@ -57,6 +57,12 @@ impl Server {
         })
     }
 
+    /// The port the server listens on. A program prints it only once the server is built, so
+    /// that a client that connects as soon as it reads the port finds everything in place.
+    pub fn port(&self) -> io::Result<u16> {
+        net::local_port(self.listener.as_fd())
+    }
+
     // ANCHOR: run
     /// Turns the loop until Ctrl-C, printing a CPU report every `report_every` (if given).
     pub fn run(&mut self, report_every: Option<Duration>) -> io::Result<Summary> {

@@ -20,6 +20,8 @@ use std::rc::Rc;
 
 /// The state the callbacks share.
 pub struct Room {
+    /// The port the listener is bound to.
+    port: u16,
     /// Every client, by its registration's token. The `Conn` owns the socket.
     clients: BTreeMap<Token, Conn>,
     /// The id the next client gets.
@@ -33,6 +35,11 @@ pub struct Room {
 }
 
 impl Room {
+    /// The port the room's listener is bound to, to announce once it is registered.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// What the room counted so far.
     pub fn summary(&self) -> Summary {
         self.summary
@@ -45,6 +52,7 @@ impl Room {
 pub fn serve(lp: &mut Loop, listener: OwnedFd, max_queue: usize) -> io::Result<Rc<RefCell<Room>>> {
     net::set_nonblocking(listener.as_fd(), true)?;
     let room = Rc::new(RefCell::new(Room {
+        port: net::local_port(listener.as_fd())?,
         clients: BTreeMap::new(),
         next_id: 1,
         max_queue,

@@ -7,7 +7,7 @@
 //! readable.
 
 use super::{Loop, Trace};
-use crate::sys::net::{accept, set_nonblocking};
+use crate::sys::net::{accept, local_port, set_nonblocking};
 use crate::sys::signal::block_stop_signals_in_this_thread;
 use crate::text::counted;
 use std::cell::Cell;
@@ -50,80 +50,114 @@ fn whole_ms(d: Duration) -> u128 {
 }
 
 // ANCHOR: example
-/// Runs the example on `listener` (a listening socket on `port`) and prints one line per event.
-/// Returns when the timer has fired (it closes the listener, leaving the loop nothing to do) or
-/// when Ctrl-C arrives.
-pub fn run(listener: OwnedFd, port: u16, plan: Plan) -> io::Result<Report> {
-    set_nonblocking(listener.as_fd(), true)?;
-    let mut lp = Loop::new();
-    let start = lp.now();
-    let fired_after = Rc::new(Cell::new(None));
-    let connections = Rc::new(Cell::new(0));
+/// The example, set up: a loop watching the listener, with the timer set. Nothing runs until
+/// [`run`](Example::run), so a program can announce its port in between, once everything is in
+/// place.
+pub struct Example {
+    lp: Loop,
+    port: u16,
+    plan: Plan,
+    /// The loop's time when the timer was set: t = 0 for every line printed.
+    start: Instant,
+    fired_after: Rc<Cell<Option<Duration>>>,
+    connections: Rc<Cell<u64>>,
+}
 
-    lp.set_trace(move |t: &Trace| {
-        let timeout = if t.timeout_ms < 0 {
-            "none".to_string()
-        } else {
-            format!("{} ms", t.timeout_ms)
-        };
-        println!(
-            "t={} ms: poll (timeout {timeout}) slept {} ms, {} ready",
-            ms(start.elapsed()),
-            ms(t.slept),
-            counted(t.ready, "fd", "fds")
-        );
-    });
+impl Example {
+    /// Sets the example up on `listener`: a watch that accepts, then blocks the loop, and the
+    /// timer, set now (t = 0).
+    pub fn new(listener: OwnedFd, plan: Plan) -> io::Result<Example> {
+        set_nonblocking(listener.as_fd(), true)?;
+        let port = local_port(listener.as_fd())?;
+        let mut lp = Loop::new();
+        let start = lp.now();
+        let fired_after = Rc::new(Cell::new(None));
+        let connections = Rc::new(Cell::new(0));
 
-    // The operation: when the listener is readable, accept, then block the loop.
-    let counter = connections.clone();
-    let listening = lp.watch_readable(listener, move |lp, id| {
-        let Some(fd) = lp.watched_fd(id) else { return };
-        while let Ok((conn, peer)) = accept(fd) {
-            counter.set(counter.get() + 1);
+        lp.set_trace(move |t: &Trace| {
+            let timeout = if t.timeout_ms < 0 {
+                "none".to_string()
+            } else {
+                format!("{} ms", t.timeout_ms)
+            };
             println!(
-                "t={} ms: accepted {peer}; its callback blocks the loop for {} ms",
+                "t={} ms: poll (timeout {timeout}) slept {} ms, {} ready",
                 ms(start.elapsed()),
-                whole_ms(plan.block)
+                ms(t.slept),
+                counted(t.ready, "fd", "fds")
             );
-            let busy = Instant::now();
-            while busy.elapsed() < plan.block {
-                std::hint::spin_loop(); // CPU work: nothing else can run
+        });
+
+        // The operation: when the listener is readable, accept, then block the loop.
+        let counter = connections.clone();
+        let listening = lp.watch_readable(listener, move |lp, id| {
+            let Some(fd) = lp.watched_fd(id) else { return };
+            while let Ok((conn, peer)) = accept(fd) {
+                counter.set(counter.get() + 1);
+                println!(
+                    "t={} ms: accepted {peer}; its callback blocks the loop for {} ms",
+                    ms(start.elapsed()),
+                    whole_ms(plan.block)
+                );
+                let busy = Instant::now();
+                while busy.elapsed() < plan.block {
+                    std::hint::spin_loop(); // CPU work: nothing else can run
+                }
+                drop(conn);
             }
-            drop(conn);
-        }
-    });
+        });
 
-    // The timer, set at t = 0.
-    let fired = fired_after.clone();
-    lp.set_timeout(plan.timer, move |lp| {
-        let after = start.elapsed();
-        fired.set(Some(after));
+        // The timer, set at t = 0.
+        let fired = fired_after.clone();
+        lp.set_timeout(plan.timer, move |lp| {
+            let after = start.elapsed();
+            fired.set(Some(after));
+            println!(
+                "t={} ms: timer scheduled for {} ms fired after {} ms",
+                ms(after),
+                whole_ms(plan.timer),
+                ms(after)
+            );
+            drop(lp.unwatch(listening)); // close the listener: the example is over
+        });
+        Ok(Example {
+            lp,
+            port,
+            plan,
+            start,
+            fired_after,
+            connections,
+        })
+    }
+
+    /// The port the example's listener is bound to.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Starts the helper that makes the I/O complete at `connect_at`, and runs the loop until
+    /// the timer has fired (it closes the listener, leaving the loop nothing to do) or Ctrl-C
+    /// arrives.
+    pub fn run(mut self) -> io::Result<Report> {
+        let Example { plan, start, .. } = self;
         println!(
-            "t={} ms: timer scheduled for {} ms fired after {} ms",
-            ms(after),
+            "t=0.0 ms: timer set for {} ms; a client will connect at {} ms",
             whole_ms(plan.timer),
-            ms(after)
+            whole_ms(plan.connect_at)
         );
-        drop(lp.unwatch(listening)); // close the listener: the example is over
-    });
-    println!(
-        "t=0.0 ms: timer set for {} ms; a client will connect at {} ms",
-        whole_ms(plan.timer),
-        whole_ms(plan.connect_at)
-    );
+        let port = self.port;
+        std::thread::spawn(move || {
+            let _ = block_stop_signals_in_this_thread(); // Ctrl-C belongs to the loop's thread
+            std::thread::sleep(plan.connect_at.saturating_sub(start.elapsed()));
+            let _ = TcpStream::connect(("127.0.0.1", port));
+        });
 
-    // The helper that makes the I/O complete at `connect_at`.
-    std::thread::spawn(move || {
-        let _ = block_stop_signals_in_this_thread(); // Ctrl-C belongs to the loop's thread
-        std::thread::sleep(plan.connect_at.saturating_sub(start.elapsed()));
-        let _ = TcpStream::connect(("127.0.0.1", port));
-    });
-
-    lp.run()?;
-    Ok(Report {
-        fired_after: fired_after.get(),
-        connections: connections.get(),
-        turns: lp.turns(),
-    })
+        self.lp.run()?;
+        Ok(Report {
+            fired_after: self.fired_after.get(),
+            connections: self.connections.get(),
+            turns: self.lp.turns(),
+        })
+    }
 }
 // ANCHOR_END: example

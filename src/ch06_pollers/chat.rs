@@ -126,6 +126,11 @@ impl<P: Poller> Chat<P> {
         })
     }
 
+    /// The port the server listens on, to announce once the server is built.
+    pub fn port(&self) -> io::Result<u16> {
+        net::local_port(self.listener.as_fd())
+    }
+
     // ANCHOR: run
     /// Serves until Ctrl-C (`SIGINT`) or `SIGTERM`, then returns the counters.
     pub fn run(&mut self) -> io::Result<Summary> {

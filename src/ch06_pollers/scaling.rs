@@ -55,30 +55,73 @@ pub fn move_above(fd: OwnedFd, min: RawFd) -> io::Result<OwnedFd> {
 }
 
 // ANCHOR: measure
-/// Opens `idle + 1` connections to `listener` (a blocking listening socket), watches the
-/// server side of each with a new `P`, and times `turns` turns in which only the last one is
-/// busy.
-pub fn measure<P: Poller>(listener: BorrowedFd<'_>, idle: usize, turns: u64) -> io::Result<Report> {
-    let port = net::local_port(listener)?;
-    let mut clients = Vec::with_capacity(idle + 1);
-    let mut servers: Vec<OwnedFd> = Vec::with_capacity(idle + 1);
-    let mut poller = P::new()?;
-    for i in 0..=idle {
-        let client = TcpStream::connect(("127.0.0.1", port))?;
-        let client = move_above(OwnedFd::from(client), UNWATCHED_FDS_FROM)?;
-        clients.push(TcpStream::from(client));
-        let (fd, _) = net::accept(listener)?;
-        // select refuses an fd >= FD_SETSIZE here, with the fd in the error.
-        poller.register(fd.as_fd(), Token(i), Interest::READABLE)?;
-        servers.push(fd);
+/// The demo, set up: `idle + 1` connections to ourselves, the server side of each watched by a
+/// `P`, the last one busy.
+pub struct Scaling<P: Poller> {
+    poller: P,
+    /// The client ends; only the last one ever sends.
+    clients: Vec<TcpStream>,
+    /// The server ends, watched.
+    servers: Vec<OwnedFd>,
+    /// The listener's port.
+    port: u16,
+}
+
+impl<P: Poller> Scaling<P> {
+    /// Opens `idle + 1` connections to `listener` (a blocking listening socket) and watches the
+    /// server side of each with a new `P`.
+    pub fn connect(listener: BorrowedFd<'_>, idle: usize) -> io::Result<Self> {
+        let port = net::local_port(listener)?;
+        let mut clients = Vec::with_capacity(idle + 1);
+        let mut servers: Vec<OwnedFd> = Vec::with_capacity(idle + 1);
+        let mut poller = P::new()?;
+        for i in 0..=idle {
+            let client = TcpStream::connect(("127.0.0.1", port))?;
+            let client = move_above(OwnedFd::from(client), UNWATCHED_FDS_FROM)?;
+            clients.push(TcpStream::from(client));
+            let (fd, _) = net::accept(listener)?;
+            // select refuses an fd >= FD_SETSIZE here, with the fd in the error.
+            poller.register(fd.as_fd(), Token(i), Interest::READABLE)?;
+            servers.push(fd);
+        }
+        Ok(Scaling {
+            poller,
+            clients,
+            servers,
+            port,
+        })
     }
-    let busy = idle;
-    let mut events: Vec<Event> = Vec::new();
-    let mut byte = [0u8; 1];
-    let mut turn = |events: &mut Vec<Event>| -> io::Result<()> {
-        clients[busy].write_all(b"x")?;
+
+    /// The port the demo's connections go to.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Times `turns` turns in which only the last connection is busy.
+    pub fn measure(&mut self, turns: u64) -> io::Result<Report> {
+        let busy = self.servers.len() - 1;
+        let mut events: Vec<Event> = Vec::new();
+        for _ in 0..turns.div_ceil(10) {
+            self.turn(busy, &mut events)?; // warm-up: caches, page faults
+        }
+        let start = Instant::now();
+        for _ in 0..turns {
+            self.turn(busy, &mut events)?;
+        }
+        let elapsed = start.elapsed();
+        Ok(Report {
+            backend: P::NAME,
+            idle: busy,
+            turns,
+            per_turn: elapsed.div_f64(turns.max(1) as f64),
+        })
+    }
+
+    /// One turn: the busy client sends a byte, the poller waits, the server reads the byte.
+    fn turn(&mut self, busy: usize, events: &mut Vec<Event>) -> io::Result<()> {
+        self.clients[busy].write_all(b"x")?;
         loop {
-            match poller.wait(events, 64, -1) {
+            match self.poller.wait(events, 64, -1) {
                 Ok(_) => break,
                 // A signal woke us: the byte is still there, so wait again.
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -86,22 +129,9 @@ pub fn measure<P: Poller>(listener: BorrowedFd<'_>, idle: usize, turns: u64) -> 
             }
         }
         debug_assert!(events.iter().all(|e| e.token == Token(busy)));
-        net::read(servers[busy].as_fd(), &mut byte)?;
+        let mut byte = [0u8; 1];
+        net::read(self.servers[busy].as_fd(), &mut byte)?;
         Ok(())
-    };
-    for _ in 0..turns.div_ceil(10) {
-        turn(&mut events)?; // warm-up: caches, page faults
     }
-    let start = Instant::now();
-    for _ in 0..turns {
-        turn(&mut events)?;
-    }
-    let elapsed = start.elapsed();
-    Ok(Report {
-        backend: P::NAME,
-        idle,
-        turns,
-        per_turn: elapsed.div_f64(turns.max(1) as f64),
-    })
 }
 // ANCHOR_END: measure

@@ -54,11 +54,11 @@ pub struct Loop<D = (), P: Poller = DefaultPoller> {
     pub(crate) free: Vec<u32>,
     /// Started timers, by (deadline, start order).
     pub(crate) timers: TimerHeap<Handle>,
-    /// Active idle handles in start order.
+    /// Active idle handles, newest first (libuv inserts each started handle at the head).
     pub(crate) idle_handles: Vec<Handle>,
-    /// Active prepare handles in start order.
+    /// Active prepare handles, newest first.
     pub(crate) prepare_handles: Vec<Handle>,
-    /// Active check handles in start order.
+    /// Active check handles, newest first.
     pub(crate) check_handles: Vec<Handle>,
     /// Handles whose close callback is waiting for the closing phase, in close order.
     pub(crate) closing_handles: Vec<Handle>,
@@ -208,7 +208,7 @@ impl<D, P: Poller> Loop<D, P> {
             } else {
                 // `uv_timer_again` before the callback: a repeating timer counts its next
                 // deadline from this phase's loop time, however long the callback takes.
-                self.timer_again(handle);
+                self.timer_rearm(handle, repeat);
             }
             self.call(Phase::Timers, handle);
         }
@@ -242,7 +242,7 @@ impl<D, P: Poller> Loop<D, P> {
     }
 
     // ANCHOR: run_idle
-    /// The idle phase: every active idle handle, once.
+    /// The idle phase: every active idle handle, once, newest first.
     fn run_idle(&mut self) {
         let mut batch = std::mem::take(&mut self.scratch);
         batch.clone_from(&self.idle_handles);

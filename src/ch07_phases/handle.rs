@@ -59,6 +59,9 @@ pub(crate) enum Kind {
         id: Option<TimerId>,
         /// Zero for a one-shot timer.
         repeat: Duration,
+        /// Started at least once, so it has a callback to run again (libuv tests
+        /// `timer_cb != NULL`). The callback itself may be out of its slot, running.
+        ever_started: bool,
     },
     /// Runs once per turn, and keeps the poll phase from blocking.
     Idle,

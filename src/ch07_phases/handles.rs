@@ -2,10 +2,12 @@
 //! `uv_check_*`, `uv_poll_*`, `uv_ref`/`uv_unref` and `uv_close`, without the `uv_`.
 //!
 //! Every operation on a stale handle (closed and gone) or on a handle of another kind does
-//! nothing and returns `false`: a callback holding an old handle cannot corrupt the loop.
+//! nothing and returns `false` (or, for the calls that return an `io::Result`, `EINVAL`): a
+//! callback holding an old handle cannot corrupt the loop.
 
 use super::Loop;
 use super::handle::{Handle, Kind};
+use crate::ch05_timers::deadline_after;
 use crate::ch06_pollers::{Event, Interest, Poller, Token};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -113,12 +115,17 @@ impl<D, P: Poller> Loop<D, P> {
         self.alloc(Kind::Timer {
             id: None,
             repeat: Duration::ZERO,
+            ever_started: false,
         })
     }
 
     // ANCHOR: timer_start
     /// Starts (or restarts) a timer: `callback` runs in the first timers phase at least `timeout`
     /// after the loop time, then every `repeat` if that is not zero (`uv_timer_start`).
+    ///
+    /// A deadline past the end of `Instant`'s range (`Duration::MAX`, say) is clamped, as libuv
+    /// clamps `loop->time + timeout` to the largest time it can hold: such a timer simply never
+    /// comes due.
     pub fn timer_start(
         &mut self,
         handle: Handle,
@@ -129,7 +136,7 @@ impl<D, P: Poller> Loop<D, P> {
         if self.is_closing(handle) || !self.timer_stop(handle) {
             return false;
         }
-        let deadline = self.now + timeout;
+        let deadline = deadline_after(self.now, timeout);
         let id = self.timers.push(deadline, handle);
         let Some(slot) = self.slot_mut(handle) else {
             return false;
@@ -137,6 +144,7 @@ impl<D, P: Poller> Loop<D, P> {
         slot.kind = Some(Kind::Timer {
             id: Some(id),
             repeat,
+            ever_started: true,
         });
         slot.callback = Some(Box::new(callback));
         self.activate(handle);
@@ -161,23 +169,34 @@ impl<D, P: Poller> Loop<D, P> {
     /// Restarts a repeating timer `repeat` from the loop time (`uv_timer_again`); a timer whose
     /// repeat is zero is left alone. Handy to push back an inactivity timeout each time data
     /// arrives, without a new timer per packet.
-    pub fn timer_again(&mut self, handle: Handle) -> bool {
+    ///
+    /// Fails with `EINVAL`, as libuv does, for a timer that was never started (it has no callback
+    /// to run), and for a closing or stale handle or one that is not a timer.
+    pub fn timer_again(&mut self, handle: Handle) -> io::Result<()> {
         let repeat = match self.slot(handle).and_then(|s| s.kind.as_ref()) {
-            Some(Kind::Timer { repeat, .. }) if !self.is_closing(handle) => *repeat,
-            _ => return false,
+            Some(Kind::Timer {
+                repeat,
+                ever_started: true,
+                ..
+            }) if !self.is_closing(handle) => *repeat,
+            _ => return Err(io::Error::from_raw_os_error(libc::EINVAL)),
         };
-        if repeat.is_zero() {
-            return true;
+        if !repeat.is_zero() {
+            self.timer_rearm(handle, repeat);
         }
+        Ok(())
+    }
+
+    /// Moves a started timer's deadline to `repeat` after the loop time and makes it active.
+    pub(crate) fn timer_rearm(&mut self, handle: Handle, repeat: Duration) {
         self.timer_stop(handle);
-        let id = self.timers.push(self.now + repeat, handle);
+        let id = self.timers.push(deadline_after(self.now, repeat), handle);
         if let Some(Kind::Timer { id: slot_id, .. }) =
             self.slot_mut(handle).and_then(|s| s.kind.as_mut())
         {
             *slot_id = Some(id);
         }
         self.activate(handle);
-        true
     }
     // ANCHOR_END: timer_again
 
@@ -295,7 +314,9 @@ impl<D, P: Poller> Loop<D, P> {
             // callback, which is what a caller restarting it means.
             return true;
         }
-        self.list(list).push(handle);
+        // At the front: libuv's `uv_idle_start` (and prepare, check) inserts the handle at the
+        // head of its queue, so of two handles of one kind the one started last runs first.
+        self.list(list).insert(0, handle);
         self.activate(handle);
         true
     }

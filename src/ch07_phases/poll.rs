@@ -62,10 +62,17 @@ impl<D, P: Poller> Loop<D, P> {
     ///
     /// `EINTR` is handled here, the one place it can come from: a signal cut the wait short, so
     /// we wait again for what is left of the timeout (or return, for a non-blocking poll).
+    ///
+    /// With no fd watched, no event can come, so a wait is only a sleep until the nearest timer.
+    /// Without a timer (timeout `-1`) nothing could ever end it: a loop kept alive by a check or
+    /// prepare handle alone would sleep forever and never run that handle. libuv's `uv__io_poll`
+    /// returns at once when it watches no fd (`loop->nfds == 0`), so its loop keeps turning; we
+    /// do the same. (A real libuv loop always watches fds of its own, so there it is never taken:
+    /// see this chapter's page.)
     pub(crate) fn poll_io(&mut self, timeout: i32) -> io::Result<()> {
-        if self.watchers == 0 && timeout == 0 {
-            // Nothing to ask the kernel: no fd can be ready and we may not wait, so skip the
-            // system call. (libuv's Linux backend makes it anyway: one epoll_wait per turn.)
+        if self.watchers == 0 && timeout <= 0 {
+            // Nothing to ask the kernel: no fd can be ready, and we may not wait (0) or would
+            // wait forever (-1). With a timer (> 0) we do sleep until it, through the poller.
             return Ok(());
         }
         let mut timeout = timeout;

@@ -1,13 +1,15 @@
 //! `setImmediate`: a queue the check phase runs, and an idle handle that keeps the poll phase
 //! from blocking while the queue is not empty (Node's `immediate_idle_handle`).
 
-use super::node::{Node, Task};
+use super::node::{LoopId, Node, Task};
 use crate::ch07_phases::Handle;
 use std::collections::VecDeque;
 
-/// Names one `setImmediate`, for [`Node::clear_immediate`].
+/// Names one `setImmediate` of one loop, for [`Node::clear_immediate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Immediate {
+    /// The loop the immediate belongs to.
+    owner: LoopId,
     index: u32,
     generation: u32,
 }
@@ -22,6 +24,8 @@ struct Slot {
 /// The immediate queue and its bookkeeping.
 #[derive(Default)]
 pub(crate) struct Immediates {
+    /// The loop these immediates belong to; every `Immediate` handed out carries it.
+    pub(crate) owner: LoopId,
     /// Queued immediates in order; a cleared one stays here until the check phase skips it.
     queue: VecDeque<Immediate>,
     /// The queue of the previous check phase, kept to reuse its allocation.
@@ -40,6 +44,9 @@ pub(crate) struct Immediates {
 
 impl Immediates {
     fn get_mut(&mut self, id: Immediate) -> Option<&mut Slot> {
+        if id.owner != self.owner {
+            return None;
+        }
         self.slots
             .get_mut(id.index as usize)
             .filter(|s| s.generation == id.generation && s.task.is_some())
@@ -66,12 +73,14 @@ impl Node {
     pub fn set_immediate(&mut self, callback: impl FnOnce(&mut Node) + 'static) -> Immediate {
         let imm = &mut self.data.immediates;
         let task: Task = Box::new(callback);
+        let owner = imm.owner;
         let id = match imm.free.pop() {
             Some(index) => {
                 let slot = &mut imm.slots[index as usize];
                 slot.task = Some(task);
                 slot.referenced = true;
                 Immediate {
+                    owner,
                     index,
                     generation: slot.generation,
                 }
@@ -83,6 +92,7 @@ impl Node {
                     referenced: true,
                 });
                 Immediate {
+                    owner,
                     index: (imm.slots.len() - 1) as u32,
                     generation: 0,
                 }

@@ -18,6 +18,6 @@ pub mod timers;
 
 pub use immediates::Immediate;
 pub use node::{Node, NodeState, Task};
-pub use timers::Timeout;
+pub use timers::{TIMEOUT_MAX, Timeout, node_delay};
 pub mod bench;
 pub mod puzzles;

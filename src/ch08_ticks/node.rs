@@ -6,6 +6,21 @@ use super::timers::TimerLists;
 use crate::ch07_phases::{Handle, Loop, RunMode};
 use std::collections::VecDeque;
 use std::io;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Which loop a [`Timeout`](super::Timeout) or an [`Immediate`](super::Immediate) belongs to:
+/// every [`Node::boot`] takes a new one, so a name handed out by one loop finds nothing in
+/// another.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(crate) struct LoopId(u32);
+
+impl LoopId {
+    /// A loop id no other loop of this process has had (0 is never handed out).
+    fn fresh() -> LoopId {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        LoopId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
 
 /// The loop with Node's layer on top: chapter 7's [`Loop`] holding a [`NodeState`]. Every
 /// callback of this layer gets `&mut Node`, so it can schedule more work.
@@ -49,8 +64,11 @@ impl Node {
         node.unref(check);
         let idle = node.idle_init();
         let timer = node.timer_init();
+        let owner = LoopId::fresh();
         node.data.immediates.idle = Some(idle);
+        node.data.immediates.owner = owner;
         node.data.timers.handle = Some(timer);
+        node.data.timers.owner = owner;
         Ok(node)
     }
 

@@ -3,7 +3,7 @@
 //! `tests/ch08_ordering.rs` check that every port prints what Node printed; the chapter program
 //! prints them side by side.
 
-use super::Node;
+use super::{Node, TIMEOUT_MAX};
 use crate::ch06_pollers::Interest;
 use crate::sys::net::{accept, read, write};
 use std::cell::RefCell;
@@ -92,6 +92,8 @@ pub const PUZZLES: &[Puzzle] = &[
     puzzle!("38-close-callbacks-lifo", true, p38),
     puzzle!("39-unref-immediate", false, p39),
     puzzle!("40-immediate-clears-timeout", false, p40),
+    puzzle!("46-timeout-refresh-restarts-the-countdown", false, p46),
+    puzzle!("47-timeout-overflow-becomes-1ms", false, p47),
 ];
 
 /// Boots a loop, runs `main` as the main script, runs the loop to the end, then `exit` (Node's
@@ -452,20 +454,17 @@ fn p34() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
             let c1 = c.clone();
-            let me = Rc::new(RefCell::new(None));
-            let me1 = me.clone();
             let mut n = 0;
-            let interval = node.set_interval(1, move |node| {
+            node.set_interval(1, move |node| {
                 n += 1;
                 c1.log(format!("interval {n}"));
                 if n == 3 {
-                    if let Some(me) = *me1.borrow() {
-                        node.clear_interval(me);
-                    }
+                    // `interval`, inside its own callback: the running timer.
+                    let interval = node.current_timeout().expect("in a timer callback");
+                    node.clear_interval(interval);
                     c1.log("cleared");
                 }
             });
-            *me.borrow_mut() = Some(interval);
         },
         |c| c.log("exit"),
     )
@@ -507,19 +506,15 @@ fn p37() -> io::Result<Vec<String>> {
     node_program(
         |node, c| {
             let c1 = c.clone();
-            let me = Rc::new(RefCell::new(None));
-            let me1 = me.clone();
             let mut n = 0;
-            let iv = node.set_interval(5, move |node| {
+            node.set_interval(5, move |node| {
                 n += 1;
                 c1.log(format!("interval run {n}"));
-                if n == 2
-                    && let Some(me) = *me1.borrow()
-                {
-                    node.clear_interval(me);
+                if n == 2 {
+                    let iv = node.current_timeout().expect("in a timer callback");
+                    node.clear_interval(iv);
                 }
             });
-            *me.borrow_mut() = Some(iv);
             node.set_timeout(5, c.say("timeout 5"));
         },
         no_exit,
@@ -578,6 +573,60 @@ fn p40() -> io::Result<Vec<String>> {
                 node.clear_timeout(t);
                 c1.log("immediate cleared the timeout");
             });
+        },
+        |c| c.log("exit"),
+    )
+}
+
+// ANCHOR: p46
+fn p46() -> io::Result<Vec<String>> {
+    node_program(
+        |node, c| {
+            let cleared = node.set_timeout(5, c.say("cleared (must not run)"));
+            node.clear_timeout(cleared);
+            node.refresh_timer(cleared);
+            let c1 = c.clone();
+            let a = node.set_timeout(10, move |node| {
+                c1.log("A (refreshed at once: behind B)");
+                let c2 = c1.clone();
+                let x = node.set_timeout(50, move |node| {
+                    c2.log("X (refreshed: after Z)");
+                    let c3 = c2.clone();
+                    let mut n = 0;
+                    node.set_interval(5, move |node| {
+                        n += 1;
+                        c3.log(format!("interval {n}"));
+                        // `this` in a JS timer callback: the running timer.
+                        let this = node.current_timeout().expect("in a timer callback");
+                        if n == 3 {
+                            node.clear_interval(this);
+                        } else {
+                            node.refresh_timer(this);
+                        }
+                    });
+                });
+                let c2 = c1.clone();
+                node.set_timeout(1, move |node| {
+                    c2.log("1 ms: refresh X");
+                    node.refresh_timer(x);
+                });
+                node.set_timeout(50, c1.say("Z (set after X, same delay)"));
+            });
+            node.set_timeout(10, c.say("B"));
+            node.refresh_timer(a);
+        },
+        |c| c.log("exit"),
+    )
+}
+// ANCHOR_END: p46
+
+fn p47() -> io::Result<Vec<String>> {
+    node_program(
+        |node, c| {
+            node.set_timeout(1 << 31, c.say("2 ** 31 ms: overflows to 1 ms"));
+            node.set_timeout(5, c.say("5 ms"));
+            let t = node.set_timeout(TIMEOUT_MAX, c.say("2 ** 31 - 1 ms (must not run)"));
+            node.unref_timer(t);
         },
         |c| c.log("exit"),
     )

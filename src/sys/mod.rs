@@ -12,11 +12,14 @@
 //!
 //! # `EINTR`
 //!
-//! This layer never retries a call that failed with `EINTR`: it hands
-//! [`ErrorKind::Interrupted`](std::io::ErrorKind::Interrupted) up unchanged. The chapter programs
-//! install their Ctrl-C handler without `SA_RESTART` (see [`signal`]) precisely so that a blocking
-//! `accept`, `read` or `select` wakes up, and each loop decides in one place what an interruption
-//! means: look at the stop flag, then go round again.
+//! This layer never decides on its own what `EINTR` means. A single call that fails with it hands
+//! [`ErrorKind::Interrupted`](std::io::ErrorKind::Interrupted) up unchanged. The one helper that
+//! loops over several calls, [`net::write_all`], cannot simply hand it up (the caller would not
+//! know how much was written), so it asks the caller instead: it takes a `should_stop` check, and
+//! gives up with `Interrupted` when that says so. The chapter programs install their Ctrl-C
+//! handler without `SA_RESTART` (see [`signal`]) precisely so that a blocking `accept`, `read`,
+//! `write` or `select` wakes up, and each loop decides in one place what an interruption means:
+//! look at the stop flag, then go round again.
 //!
 //! # `SIGPIPE`
 //!

@@ -97,11 +97,33 @@ pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
     Ok(n as usize)
 }
 
-/// Writes all of `buf` on a *blocking* socket, looping over short writes and `EINTR`.
+/// Writes all of `buf` on a *blocking* socket, looping over short writes.
+///
+/// # `EINTR`
+///
+/// A blocking `write` that a signal interrupts returns early: with a short count if it had sent
+/// something, with `EINTR` if not. What that means is the caller's decision, so it is asked:
+/// `should_stop()` runs before every `write`, and if it says `true` this returns
+/// [`io::ErrorKind::Interrupted`] with the rest unsent; otherwise the loop writes on. That is how
+/// Ctrl-C stops a server blocked writing to a client that never reads: the signal interrupts the
+/// `write`, the stop flag is set, and the next round gives up. Pass `&|| false` to write
+/// everything whatever signals arrive.
 ///
 /// On a non-blocking socket this would spin on `EAGAIN`; chapter 2 shows what to do instead.
-pub fn write_all(fd: BorrowedFd<'_>, mut buf: &[u8]) -> io::Result<()> {
+pub fn write_all(
+    fd: BorrowedFd<'_>,
+    mut buf: &[u8],
+    should_stop: &dyn Fn() -> bool,
+) -> io::Result<()> {
     while !buf.is_empty() {
+        // Asked before every write, not only after an interrupted one: a signal that arrived
+        // between two writes has already run its handler and will not interrupt the next.
+        if should_stop() {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "stopped before everything was written",
+            ));
+        }
         match write(fd, buf) {
             Ok(n) => buf = &buf[n..],
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -163,7 +185,7 @@ mod tests {
         let mut buf = [0u8; 16];
         let n = read(conn.as_fd(), &mut buf).unwrap();
         assert_eq!(&buf[..n], b"ping");
-        write_all(conn.as_fd(), b"pong").unwrap();
+        write_all(conn.as_fd(), b"pong", &|| false).unwrap();
         let mut got = [0u8; 4];
         client.read_exact(&mut got).unwrap();
         assert_eq!(&got, b"pong");

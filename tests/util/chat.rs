@@ -194,7 +194,8 @@ pub fn ctrl_c_exits_cleanly(exe: &str) {
 }
 
 /// Three rounds of 30 clients that join, are welcomed and leave: the server closes every socket
-/// it accepted (its open fds return to where they were).
+/// it accepted (its open fds return to where they were). Linux only (`/proc`).
+#[cfg(target_os = "linux")]
 pub fn clients_leave_no_fds(exe: &str, args: &[&str]) {
     let mut program = Program::start(exe, args);
     program.assert_clients_leave_no_fds(3, 30, |client, _| {

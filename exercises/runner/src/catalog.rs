@@ -64,7 +64,7 @@ pub fn modules() -> Vec<&'static str> {
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
         id: "ch01.1",
-        title: "write all of a buffer, through short writes and EINTR",
+        title: "write all of a buffer, through short writes and EINTR, unless told to stop",
         module: "ch01_loop",
         function: "write_all",
         tests: "ch01::write_all::",
@@ -74,9 +74,10 @@ pub const EXERCISES: &[Exercise] = &[
             "One `write` may take only part of the buffer, or fail with EINTR when a signal \
              arrives before it took anything. What has to happen to the part it did take, and \
              what do you do next?",
-            "Loop while something is left: keep a slice of what remains and move its start on by \
-             what each `net::write` returned. An error of kind `Interrupted` is no failure: go \
-             round again. Any other error goes back to the caller.",
+            "Loop while something is left: first ask should_stop() (true: return an error of kind \
+             `Interrupted`); then keep a slice of what remains and move its start on by what \
+             each `net::write` returned. An error of kind `Interrupted` is no failure: go round \
+             again, and the check decides. Any other error goes back to the caller.",
         ],
     },
     Exercise {
@@ -91,8 +92,9 @@ pub const EXERCISES: &[Exercise] = &[
             "`read` answers in three ways: some bytes, zero bytes, an error. Which one means the \
              client hung up? And the doc comment says what EINTR asks of you.",
             "Loop: ask should_stop() before each read; a read of 0 ends with PeerClosed and your \
-             count; n bytes go back with your own write_all (exercise ch01.1) and add to the \
-             count; an `Interrupted` error means ask should_stop() again; other errors are \
+             count; n bytes go back with your own write_all (exercise ch01.1, given the same \
+             should_stop: its `Interrupted` error means Stopped) and add to the count; an \
+             `Interrupted` error from read means ask should_stop() again; other errors are \
              returned.",
         ],
     },
