@@ -3,7 +3,9 @@
 #   book/src/output/ch03-session.txt  what three chat clients saw
 #   book/src/output/ch03-server.txt   what the server printed meanwhile, up to Ctrl-C
 #   book/src/output/ch03-refused.txt  the client that arrives as fd 1024
-# Usage: bash book/scripts/ch03-select.sh   (needs cargo and python3)
+#   book/src/output/ch03-emfile.txt   80 clients for a server limited to 64 fds
+#   book/src/output/ch03-flood.txt    one client sending without pause, one never reading
+# Usage: bash book/scripts/ch03-select.sh   (needs cargo and python3, and Linux for /proc)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=book/src/output
@@ -60,4 +62,7 @@ while True:
     clients.append(s)
 PY
 stop
-echo "wrote $out/$prefix-session.txt $out/$prefix-server.txt $out/$prefix-refused.txt"
+
+python3 book/scripts/emfile_scene.py "$exe" >"$out/$prefix-emfile.txt"
+python3 book/scripts/flood_scene.py "$exe" >"$out/$prefix-flood.txt"
+echo "wrote $out/$prefix-{session,server,refused,emfile,flood}.txt"
