@@ -14,9 +14,9 @@
 //!   or fewer. The gap between the marks keeps the server from flipping between the two states on
 //!   every line, and leaves the receivers a quarter of a mark to write while the senders' next
 //!   lines arrive.
-//! * **A stalled receiver** — one over the high-water mark that has taken no byte for
-//!   [`STALL_TIMEOUT`] — is dropped: it is not slow, it is not reading, and the whole room waits
-//!   for it.
+//! * **A stalled receiver** — one over the high-water mark that the server could not write a
+//!   byte to for [`STALL_TIMEOUT`] — is dropped: it is not slow, it is not reading, and the whole
+//!   room waits for it.
 //!
 //! The bookkeeping is incremental: the caller reports every change of a receiver's queue length
 //! ([`Backpressure::queue_changed`]), and the valve keeps a count of the receivers above the low
@@ -26,11 +26,19 @@
 use std::time::{Duration, Instant};
 
 // ANCHOR: numbers
-/// How long a receiver over the high-water mark may go without taking a single byte before it is
-/// dropped. A reader that is slow, or was not scheduled for a moment on a busy machine, takes
-/// *something* in far less; a client that has stopped reading never does, and holds up the whole
-/// room meanwhile, so the deadline is short.
+/// How long a receiver over the high-water mark may go without the server managing to write it a
+/// single byte before it is dropped. A reader that is slow, or was not scheduled for a moment on
+/// a busy machine, makes room for *something* in far less (see [`SEND_BUFFER`]); a client that
+/// has stopped reading never does, and holds up the whole room meanwhile, so the deadline is
+/// short.
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The kernel send buffer each chat connection gets. The server sees a reader's progress only
+/// when its socket has room again, which the kernel reports once a good part of the buffer has
+/// drained; left to Linux's automatic sizing, the buffer grows to 4 MiB, and a reader taking
+/// 200 KB/s would then look idle for seconds at a time. With 64 KiB, anything that reads at all
+/// is seen to progress several times within [`STALL_TIMEOUT`].
+pub const SEND_BUFFER: usize = 64 * 1024;
 
 /// While reading is paused, the loop wakes at least this often to look for stalled receivers
 /// (so one is dropped between [`STALL_TIMEOUT`] and `STALL_TIMEOUT + CHECK_EVERY` after it

@@ -4,7 +4,7 @@
 //! the write set (the clients with output queued), sleeps in `select`, and then handles what is
 //! ready: new connections, lines that arrived, queued output the socket can now take.
 
-use super::backpressure::{Backpressure, STALL_TIMEOUT, Valve, earliest};
+use super::backpressure::{Backpressure, SEND_BUFFER, STALL_TIMEOUT, Valve, earliest};
 use super::conn::{Conn, MAX_LINE, ReadOutcome};
 use super::fd_set::{FD_SETSIZE, FdSet, FdTooLarge};
 use super::select::select;
@@ -214,6 +214,7 @@ impl ChatServer {
                 continue;
             }
             net::set_nonblocking(fd.as_fd(), true)?;
+            net::set_send_buffer(fd.as_fd(), SEND_BUFFER)?; // small: progress shows often
             let id = self.next_id;
             self.next_id += 1;
             println!("client {id} joined from {peer} (fd {})", fd.as_raw_fd());

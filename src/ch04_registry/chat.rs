@@ -8,7 +8,7 @@
 
 use super::registry::Loop;
 use super::token::{Event, Interest, Token};
-use crate::ch03_select::backpressure::{Backpressure, STALL_TIMEOUT, Valve, earliest};
+use crate::ch03_select::backpressure::{Backpressure, SEND_BUFFER, STALL_TIMEOUT, Valve, earliest};
 use crate::ch03_select::chat::{Summary, refusal};
 use crate::ch03_select::conn::{Conn, ReadOutcome};
 use crate::sys::accept::{AcceptError, AcceptPause};
@@ -113,6 +113,7 @@ fn accept_all(lp: &mut Loop, listener: &OwnedFd, room: &Rc<RefCell<Room>>) -> io
             },
         };
         net::set_nonblocking(fd.as_fd(), true)?;
+        net::set_send_buffer(fd.as_fd(), SEND_BUFFER)?; // small: progress shows often
         // The registry refuses an fd that select cannot watch; so do we, politely.
         let shared = room.clone();
         let token = match lp.on(fd.as_raw_fd(), Interest::READABLE, move |lp, event| {

@@ -12,7 +12,7 @@
 
 use super::change;
 use super::{Event, Interest, Poller, Token};
-use crate::ch03_select::backpressure::{Backpressure, STALL_TIMEOUT, Valve, earliest};
+use crate::ch03_select::backpressure::{Backpressure, SEND_BUFFER, STALL_TIMEOUT, Valve, earliest};
 use crate::ch03_select::conn::split_lines;
 use crate::sys::accept::{AcceptError, AcceptPause};
 use crate::sys::{net, signal};
@@ -239,6 +239,7 @@ impl<P: Poller> Chat<P> {
                 },
             };
             net::set_nonblocking(fd.as_fd(), true)?;
+            net::set_send_buffer(fd.as_fd(), SEND_BUFFER)?; // small: progress shows often
             let id = self.next_id;
             if let Err(e) = self
                 .poller

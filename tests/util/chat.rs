@@ -1,7 +1,7 @@
 //! The chat server's checks, written once and run against every program that implements it
 //! (chapter 3 on `select`, chapter 4 on the callback registry). Each takes the program's path.
 
-use super::util::{Client, Program, assert_refuses_at_startup};
+use super::util::{Client, Program, assert_refuses_at_startup, set_send_buffer};
 use std::io::{BufRead, BufReader, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -287,11 +287,24 @@ pub fn running_out_of_fds_neither_spins_nor_floods_the_log(exe: &str, args: &[&s
 /// How long the flood test sends.
 const FLOOD_FOR: Duration = Duration::from_secs(10);
 
-/// Regression: one client sending as fast as it can used to get readers that were reading as
-/// fast as *they* could dropped as "not reading" (10 runs in 12 lost one to three of four), the
-/// server's only defence being to drop a receiver whose queue was full. Now the server stops
-/// reading from the sender while a receiver is behind: nobody is dropped, and every line reaches
-/// every reader exactly once, in order.
+/// A reader that never stops reading but takes at most 4 KiB every 10 ms, about 400 KB/s: a
+/// client on a slow link. It makes progress all the time, so it must never be dropped.
+struct Paced<R>(R);
+
+impl<R: std::io::Read> std::io::Read for Paced<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(Duration::from_millis(10));
+        let n = buf.len().min(4096);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+/// Regression: one client sending as fast as it could used to get readers dropped as "not
+/// reading" while they were reading (10 runs in 12 lost one to three of four), the server's only
+/// defence being to drop a receiver whose queue was full. Now the server stops reading from the
+/// sender while a receiver is behind: nobody is dropped, and every line reaches every reader
+/// exactly once, in order. Three readers read flat out; the fourth reads without pause but
+/// slowly, which drops it every time under a queue cap, and sets the pace under backpressure.
 pub fn a_sender_that_never_pauses_drops_no_reader(exe: &str, args: &[&str]) {
     let mut program = Program::start(exe, args);
     let (sender, ids) = join(&program);
@@ -305,13 +318,20 @@ pub fn a_sender_that_never_pauses_drops_no_reader(exe: &str, args: &[&str]) {
     // The readers check each line as it comes: `client S: N xxx…` for N = 0, 1, 2, … and then
     // `client S: done`.
     let pad = "x".repeat(80);
+    // The threads read from clones of the sockets; `readers` keeps them open until the server
+    // has stopped (a reader that closed early would turn the others' "left" notices into resets).
     let reading: Vec<_> = readers
-        .into_iter()
-        .map(|(client, id)| {
+        .iter()
+        .enumerate()
+        .map(|(i, &(ref client, id))| {
             let stream = client.stream().try_clone().unwrap();
             let pad = pad.clone();
             std::thread::spawn(move || {
-                let mut lines = BufReader::new(stream);
+                let mut lines: Box<dyn BufRead> = if i == 0 {
+                    Box::new(BufReader::new(Paced(stream)))
+                } else {
+                    Box::new(BufReader::new(stream))
+                };
                 let mut line = String::new();
                 for seq in 0u64.. {
                     line.clear();
@@ -331,6 +351,9 @@ pub fn a_sender_that_never_pauses_drops_no_reader(exe: &str, args: &[&str]) {
     // The sender writes batches of lines until the time is up; its writes block whenever the
     // server stops reading it.
     let mut out = sender.stream().try_clone().unwrap();
+    // A small send buffer, so that what is still on its way when the time is up (which the slow
+    // reader must then read) is small too.
+    set_send_buffer(&out, 64 * 1024);
     let start = Instant::now();
     let mut sent = 0u64;
     let mut batch = Vec::new();
@@ -350,6 +373,7 @@ pub fn a_sender_that_never_pauses_drops_no_reader(exe: &str, args: &[&str]) {
     let (status, rest) = program.stop_with_ctrl_c();
     assert!(status.success(), "{status:?}");
     let summary = rest.iter().find(|l| l.starts_with("stopped:")).unwrap();
-    assert!(summary.contains(" 0 dropped"), "{summary}");
-    drop(sender);
+    let drops: Vec<_> = rest.iter().filter(|l| l.contains(" dropped: ")).collect();
+    assert!(summary.contains(" 0 dropped"), "{summary}: {drops:?}");
+    drop((sender, readers));
 }

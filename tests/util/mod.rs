@@ -309,6 +309,22 @@ pub fn reset_on_close(stream: &TcpStream) {
     assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
 }
 
+/// Sets a socket's kernel send buffer (`SO_SNDBUF`) to `bytes`.
+#[track_caller]
+pub fn set_send_buffer(stream: &TcpStream, bytes: libc::c_int) {
+    // SAFETY: `bytes` is a valid c_int and we pass its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUF,
+            (&bytes as *const libc::c_int).cast(),
+            size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "setsockopt(SO_SNDBUF)");
+}
+
 impl Drop for Program {
     fn drop(&mut self) {
         let _ = self.child.kill();
