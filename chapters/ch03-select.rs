@@ -6,7 +6,7 @@
 
 use clap::Parser;
 use eventloops::ch03_select::FD_SETSIZE;
-use eventloops::ch03_select::chat::{ChatServer, DEFAULT_MAX_QUEUE};
+use eventloops::ch03_select::chat::{ChatServer, DEFAULT_MAX_QUEUE, parse_max_queue};
 use eventloops::sys::{limits, net, signal};
 
 /// A chat server on select(2): each line a client sends goes to every other client.
@@ -15,8 +15,9 @@ struct Args {
     /// The port to listen on (127.0.0.1 only); 0 lets the kernel choose.
     #[arg(long, default_value_t = 7003)]
     port: u16,
-    /// Drop a client whose unsent output grows past this many bytes (it is not reading).
-    #[arg(long, default_value_t = DEFAULT_MAX_QUEUE)]
+    /// Stop reading from every client while one has more than this many bytes waiting for it
+    /// (16384 to 1073741824). A client that takes none of them for 5 s is dropped.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_QUEUE, value_parser = parse_max_queue)]
     max_queue: usize,
 }
 

@@ -23,7 +23,22 @@ fn lines_are_reassembled_and_split() {
 
 #[test]
 fn a_client_that_never_reads_is_dropped() {
-    chat::a_client_that_never_reads_is_dropped(EXE);
+    chat::a_client_that_never_reads_is_dropped(EXE, &["--max-queue", "65536"]);
+}
+
+#[test]
+fn a_sender_that_never_pauses_drops_no_reader() {
+    chat::a_sender_that_never_pauses_drops_no_reader(EXE, &[]);
+}
+
+#[test]
+fn running_out_of_fds_neither_spins_nor_floods_the_log() {
+    chat::running_out_of_fds_neither_spins_nor_floods_the_log(EXE, &[]);
+}
+
+#[test]
+fn a_max_queue_below_the_greeting_size_is_refused_at_startup() {
+    chat::a_max_queue_below_the_greeting_size_is_refused_at_startup(EXE);
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Chapter 6: one conformance suite run against every backend this OS has, the edge-triggered
 //! pitfall on epoll, and the chat program on each backend.
 
+#[path = "util/chat.rs"]
+#[allow(dead_code)] // chapter 6 runs a subset of the chat checks
+mod chat;
 mod util;
 
 use eventloops::ch06_pollers::{Event, Interest, Poll, Poller, Select, Token};
@@ -415,12 +418,7 @@ mod program {
     #[cfg(target_os = "linux")]
     #[test]
     fn every_backend_leaves_no_fd_behind() {
-        let backends: &[&str] = if cfg!(any(target_os = "linux", target_os = "android")) {
-            &["select", "poll", "epoll"]
-        } else {
-            &["select", "poll"]
-        };
-        for backend in backends {
+        for backend in backends() {
             let mut server = Program::start(EXE, &["--backend", backend]);
             server.assert_clients_leave_no_fds(3, 30, |client, _| {
                 let hello = client.read_line();
@@ -430,6 +428,44 @@ mod program {
                 );
             });
         }
+    }
+
+    /// The backends this OS has.
+    fn backends() -> &'static [&'static str] {
+        if cfg!(any(target_os = "linux", target_os = "android")) {
+            &["select", "poll", "epoll"]
+        } else {
+            &["select", "poll"]
+        }
+    }
+
+    /// Runs `check(EXE, ["--backend", b])` for every backend `b` at once, one thread each, so
+    /// the slow checks cost their time once, not once per backend.
+    fn on_every_backend_at_once(check: fn(&str, &[&str])) {
+        let runs: Vec<_> = backends()
+            .iter()
+            .map(|&backend| std::thread::spawn(move || check(EXE, &["--backend", backend])))
+            .collect();
+        for (run, backend) in runs.into_iter().zip(backends()) {
+            if run.join().is_err() {
+                panic!("failed with --backend {backend}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_sender_that_never_pauses_drops_no_reader() {
+        on_every_backend_at_once(super::chat::a_sender_that_never_pauses_drops_no_reader);
+    }
+
+    #[test]
+    fn a_client_that_never_reads_is_dropped() {
+        on_every_backend_at_once(super::chat::a_client_that_never_reads_is_dropped);
+    }
+
+    #[test]
+    fn running_out_of_fds_neither_spins_nor_floods_the_log() {
+        on_every_backend_at_once(super::chat::running_out_of_fds_neither_spins_nor_floods_the_log);
     }
 
     #[test]

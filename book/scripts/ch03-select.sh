@@ -3,7 +3,9 @@
 #   book/src/output/ch03-session.txt  what three chat clients saw
 #   book/src/output/ch03-server.txt   what the server printed meanwhile, up to Ctrl-C
 #   book/src/output/ch03-refused.txt  the client that arrives as fd 1024
-# Usage: bash book/scripts/ch03-select.sh   (needs cargo and python3)
+#   book/src/output/ch03-emfile.txt   80 clients for a server limited to 64 fds
+#   book/src/output/ch03-flood.txt    one client sending without pause, one never reading
+# Usage: bash book/scripts/ch03-select.sh   (needs cargo and python3, and Linux for /proc)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source book/scripts/lib.sh # emit: write a file only if more than measurements changed
@@ -65,3 +67,6 @@ while True:
     clients.append(s)
 PY
 stop
+
+python3 book/scripts/emfile_scene.py "$exe" | emit "$out/$prefix-emfile.txt"
+python3 book/scripts/flood_scene.py "$exe" | emit "$out/$prefix-flood.txt"

@@ -1,6 +1,7 @@
 //! The accept loop of the blocking echo server, in its two modes.
 
 use super::echo::{Echoed, echo};
+use crate::sys::accept::AcceptError;
 use crate::sys::{net, ok_or_errno, signal};
 use crate::text::counted;
 use std::collections::HashMap;
@@ -32,65 +33,41 @@ pub struct Summary {
 /// The outcome of one `accept`, once the errors that are not the server's fault are sorted out.
 enum Accepted {
     Client(OwnedFd, std::net::SocketAddrV4),
-    /// Interrupted by a signal, or a connection that died in the queue: look at the stop flag and
-    /// call `accept` again.
+    /// Interrupted by a signal, a connection that died in the queue, or out of fds for a moment:
+    /// look at the stop flag and call `accept` again.
     TryAgain,
 }
 
-/// `ENONET` ("machine is not on the network") exists on Linux only. Elsewhere `accept` never
-/// reports it, and a value that is no errno stands in, so the list below reads the same on
-/// every system.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-use libc::ENONET;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-const ENONET: libc::c_int = -1;
+/// How long a blocking server waits before it calls `accept` again when the process is out of
+/// file descriptors or kernel memory ([`AcceptError::Exhausted`]).
+const EXHAUSTED_PAUSE: Duration = Duration::from_millis(100);
 
 // ANCHOR: accept
-/// Whether an error from `accept` is about one connection or one moment, not about the
-/// listening socket, so that the server should carry on and call `accept` again.
-///
-/// * `EINTR`: a signal woke us (Ctrl-C); the caller looks at the stop flag first.
-/// * `ECONNABORTED`: the client gave up while its connection sat in the queue.
-/// * `EPROTO`, `ENETDOWN`, `ENOPROTOOPT`, `EHOSTDOWN`, `ENONET`, `EHOSTUNREACH`, `EOPNOTSUPP`,
-///   `ENETUNREACH`: Linux reports a network error already pending on the new connection through
-///   `accept`; `accept(2)` says to treat these like `EAGAIN` and retry.
-/// * `EMFILE`/`ENFILE`: out of file descriptors (this process's limit, or the system's). The
-///   connection stays queued until some other fd is closed.
-///
-/// Anything else (`EBADF`, `EINVAL`, `ENOTSOCK`, …) is a bug in the server: give up.
-pub fn accept_should_retry(err: &io::Error) -> bool {
-    matches!(
-        err.raw_os_error(),
-        Some(
-            libc::EINTR
-                | libc::ECONNABORTED
-                | libc::EPROTO
-                | libc::ENETDOWN
-                | libc::ENOPROTOOPT
-                | libc::EHOSTDOWN
-                | ENONET
-                | libc::EHOSTUNREACH
-                | libc::EOPNOTSUPP
-                | libc::ENETUNREACH
-                | libc::EMFILE
-                | libc::ENFILE
-        )
-    )
-}
-
-/// Takes the next connection from the queue, blocking until there is one.
-fn accept_next(listener: BorrowedFd<'_>) -> io::Result<Accepted> {
+/// Takes the next connection from the queue, blocking until there is one. The errors are sorted
+/// by [`AcceptError::classify`], which every chapter shares; `exhausted` remembers whether we
+/// are out of fds (or kernel memory) already, so that the episode is logged when it starts and
+/// when it ends, not once per attempt.
+fn accept_next(listener: BorrowedFd<'_>, exhausted: &mut bool) -> io::Result<Accepted> {
     match net::accept(listener) {
-        Ok((conn, peer)) => Ok(Accepted::Client(conn, peer)),
-        Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
-            // The connection is still queued, so accepting again at once would fail again at
-            // once: pause instead of spinning.
-            println!("accept failed: {e}; pausing 100 ms");
-            std::thread::sleep(Duration::from_millis(100));
-            Ok(Accepted::TryAgain)
+        Ok((conn, peer)) => {
+            if std::mem::take(exhausted) {
+                println!("accepting again");
+            }
+            Ok(Accepted::Client(conn, peer))
         }
-        Err(e) if accept_should_retry(&e) => Ok(Accepted::TryAgain),
-        Err(e) => Err(e),
+        Err(e) => match AcceptError::classify(&e) {
+            AcceptError::QueueEmpty | AcceptError::Retry => Ok(Accepted::TryAgain),
+            AcceptError::Exhausted => {
+                // The connection is still queued, so accepting again at once would fail again
+                // at once: a blocking server has nothing to wait on but the clock.
+                if !std::mem::replace(exhausted, true) {
+                    println!("accept failed: {e}; trying every 100 ms");
+                }
+                std::thread::sleep(EXHAUSTED_PAUSE);
+                Ok(Accepted::TryAgain)
+            }
+            AcceptError::Fatal => Err(e),
+        },
     }
 }
 // ANCHOR_END: accept
@@ -109,8 +86,9 @@ pub fn serve(listener: BorrowedFd<'_>, mode: Mode) -> io::Result<Summary> {
 // ANCHOR: one_at_a_time
 fn serve_one_at_a_time(listener: BorrowedFd<'_>) -> io::Result<Summary> {
     let mut summary = Summary::default();
+    let mut exhausted = false;
     while !signal::stop_requested() {
-        let (conn, peer) = match accept_next(listener)? {
+        let (conn, peer) = match accept_next(listener, &mut exhausted)? {
             Accepted::Client(conn, peer) => (conn, peer),
             Accepted::TryAgain => continue,
         };
@@ -143,8 +121,9 @@ fn serve_thread_per_client(listener: BorrowedFd<'_>) -> io::Result<Summary> {
     let bytes = Arc::new(AtomicU64::new(0));
     let mut workers: Vec<JoinHandle<()>> = Vec::new();
     let mut clients = 0;
+    let mut exhausted = false;
     while !signal::stop_requested() {
-        let (conn, peer) = match accept_next(listener)? {
+        let (conn, peer) = match accept_next(listener, &mut exhausted)? {
             Accepted::Client(conn, peer) => (conn, peer),
             Accepted::TryAgain => continue,
         };
@@ -211,19 +190,4 @@ pub fn shutdown(fd: BorrowedFd<'_>) -> io::Result<()> {
     // SAFETY: plain integer arguments; `fd` is open for the duration of the borrow.
     ok_or_errno(unsafe { libc::shutdown(fd.as_raw_fd(), libc::SHUT_RDWR) })?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn per_connection_accept_errors_are_retried_and_bugs_are_not() {
-        for errno in [libc::EINTR, libc::ECONNABORTED, libc::EPROTO, libc::EMFILE] {
-            assert!(accept_should_retry(&io::Error::from_raw_os_error(errno)));
-        }
-        for errno in [libc::EBADF, libc::EINVAL, libc::ENOTSOCK] {
-            assert!(!accept_should_retry(&io::Error::from_raw_os_error(errno)));
-        }
-    }
 }

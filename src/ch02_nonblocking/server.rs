@@ -3,7 +3,7 @@
 use super::client::{Client, PENDING_CAP};
 use super::cpu::{CpuReport, cpu_time};
 use super::io::{Flushed, ReadOutcome, flush_pending, try_read};
-use crate::ch01_loop::server::accept_should_retry;
+use crate::sys::accept::AcceptError;
 use crate::sys::{net, signal};
 use crate::text::counted;
 use std::io;
@@ -134,19 +134,22 @@ impl Server {
                     println!("client {} connected from {peer}", self.accepted);
                     self.clients.push(Client::new(self.accepted, fd));
                 }
-                // Nobody else is waiting: done for this turn.
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                Err(e) if accept_should_retry(&e) => {
-                    // Out of fds: the connection stays queued and we retry next turn anyway.
-                    // Log that once, not once per turn.
-                    let out_of_fds = matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE));
-                    if out_of_fds && !self.accept_failing {
-                        println!("accept failed: {e}");
+                Err(e) => match AcceptError::classify(&e) {
+                    // Nobody else is waiting: done for this turn.
+                    AcceptError::QueueEmpty => return Ok(()),
+                    // That connection is gone (or a signal came): the next one may be fine.
+                    AcceptError::Retry => continue,
+                    // Out of fds (or kernel memory): the connection stays queued, and the next
+                    // turn tries again anyway, since this loop never sleeps. Log that once, not
+                    // once per turn.
+                    AcceptError::Exhausted => {
+                        if !std::mem::replace(&mut self.accept_failing, true) {
+                            println!("accept failed: {e}");
+                        }
+                        return Ok(());
                     }
-                    self.accept_failing = out_of_fds;
-                    return Ok(());
-                }
-                Err(e) => return Err(e),
+                    AcceptError::Fatal => return Err(e),
+                },
             }
         }
         Ok(())

@@ -4,17 +4,45 @@
 //! the write set (the clients with output queued), sleeps in `select`, and then handles what is
 //! ready: new connections, lines that arrived, queued output the socket can now take.
 
-use super::conn::{Conn, QueueFull, ReadOutcome};
+use super::backpressure::{Backpressure, SEND_BUFFER, STALL_TIMEOUT, Valve, earliest};
+use super::conn::{Conn, MAX_LINE, ReadOutcome};
 use super::fd_set::{FD_SETSIZE, FdSet, FdTooLarge};
 use super::select::select;
+use crate::sys::accept::{AcceptError, AcceptPause};
 use crate::sys::{net, signal};
 use crate::text::counted;
 use std::collections::BTreeMap;
 use std::io;
+use std::ops::RangeInclusive;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::time::Instant;
 
-/// The default cap on one client's write queue, in bytes.
-pub const DEFAULT_MAX_QUEUE: usize = 1 << 20;
+// ANCHOR: max_queue
+/// The default high-water mark of a client's write queue, in bytes: the kernel already buffers
+/// megabytes per loopback socket, so the server's own queue only has to bridge the moments
+/// between two writes.
+pub const DEFAULT_MAX_QUEUE: usize = 64 * 1024;
+
+/// The values `--max-queue` accepts. At least one longest line ([`MAX_LINE`]), or a single line
+/// would stop the room; at most 1 GiB per client.
+pub const MAX_QUEUE_RANGE: RangeInclusive<usize> = MAX_LINE..=1 << 30;
+
+/// Parses `--max-queue`: a whole number of bytes in [`MAX_QUEUE_RANGE`], refused at startup
+/// with the reason otherwise.
+pub fn parse_max_queue(arg: &str) -> Result<usize, String> {
+    let bytes: usize = arg
+        .parse()
+        .map_err(|_| format!("`{arg}` is not a number of bytes"))?;
+    if !MAX_QUEUE_RANGE.contains(&bytes) {
+        return Err(format!(
+            "{bytes} is outside {}..={} (at least one {MAX_LINE}-byte line must fit)",
+            MAX_QUEUE_RANGE.start(),
+            MAX_QUEUE_RANGE.end()
+        ));
+    }
+    Ok(bytes)
+}
+// ANCHOR_END: max_queue
 
 /// What the server counted, printed when it stops.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -25,19 +53,22 @@ pub struct Summary {
     pub lines: u64,
     /// Connections refused because their fd did not fit in an `fd_set`.
     pub refused: u64,
-    /// Clients dropped because they did not read (write queue over the cap).
+    /// Clients dropped: they stopped reading, sent too long a line, or their socket failed.
     pub dropped: u64,
+    /// Times the server stopped reading because a receiver fell behind (backpressure).
+    pub pauses: u64,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "stopped: {} joined, {} relayed, {} refused, {} dropped",
+            "stopped: {} joined, {} relayed, {} refused, {} dropped, {}",
             counted(self.joined, "client", "clients"),
             counted(self.lines, "line", "lines"),
             self.refused,
-            self.dropped
+            self.dropped,
+            counted(self.pauses, "pause", "pauses")
         )
     }
 }
@@ -46,13 +77,15 @@ impl std::fmt::Display for Summary {
 pub struct ChatServer {
     /// The listening socket, non-blocking.
     listener: OwnedFd,
+    /// Whether the listener is watched, or set aside while `accept` is out of fds.
+    accepting: AcceptPause,
     /// Every client, by its chat id (ids are never reused, so a late event cannot hit the wrong
     /// client).
     clients: BTreeMap<u64, Conn>,
     /// The id the next client gets.
     next_id: u64,
-    /// The cap on each write queue, in bytes.
-    max_queue: usize,
+    /// Whether the room reads, decided from the write queues' lengths.
+    valve: Backpressure,
     /// Clients to remove at the end of the current step, with the reason; a client is never
     /// removed while the table is being walked.
     doomed: Vec<(u64, String)>,
@@ -67,17 +100,18 @@ pub fn refusal(fd: RawFd) -> String {
 }
 
 impl ChatServer {
-    /// A chat room on `listener` (made non-blocking here) with write queues capped at
-    /// `max_queue` bytes.
+    /// A chat room on `listener` (made non-blocking here) that stops reading while a client has
+    /// more than `max_queue` bytes waiting for it.
     pub fn new(listener: OwnedFd, max_queue: usize) -> io::Result<ChatServer> {
         net::set_nonblocking(listener.as_fd(), true)?;
         // The listener must fit in the set too; it is one of the first fds, so it does.
         FdSet::new().insert(listener.as_raw_fd())?;
         Ok(ChatServer {
             listener,
+            accepting: AcceptPause::new(),
             clients: BTreeMap::new(),
             next_id: 1,
-            max_queue,
+            valve: Backpressure::new(max_queue),
             doomed: Vec::new(),
             summary: Summary::default(),
         })
@@ -93,7 +127,12 @@ impl ChatServer {
     pub fn run(&mut self) -> io::Result<Summary> {
         while !signal::stop_requested() {
             let (mut read, mut write, nfds) = self.build_sets()?;
-            match select(nfds, Some(&mut read), Some(&mut write), None) {
+            // For ever, unless something paused needs the clock (see `after_turn`).
+            let limit = earliest(
+                self.valve.wait_limit(),
+                self.accepting.wait_limit(Instant::now()),
+            );
+            match select(nfds, Some(&mut read), Some(&mut write), limit) {
                 Ok(_) => {}
                 // The one place this loop handles EINTR: a signal woke us; the `while` looks at
                 // the stop flag, and otherwise we go round again.
@@ -112,7 +151,8 @@ impl ChatServer {
                 .filter(|&(_, r, w)| r || w)
                 .collect();
             for (id, readable, writable) in ready {
-                if readable {
+                // An earlier client of this turn may have paused reading.
+                if readable && !self.valve.is_paused() {
                     self.on_readable(id);
                 }
                 if writable {
@@ -120,6 +160,7 @@ impl ChatServer {
                 }
                 self.remove_doomed();
             }
+            self.after_turn();
         }
         Ok(self.summary)
     }
@@ -127,16 +168,22 @@ impl ChatServer {
 
     // ANCHOR: build_sets
     /// This turn's sets, built from scratch: `select` overwrote last turn's. Every client is in
-    /// the read set; only those with output queued are in the write set (a socket with room in
-    /// its send buffer is always writable: asking for it with nothing to say would wake us up at
-    /// once, every turn). Returns `nfds`, one past the highest fd.
+    /// the read set, unless reading is paused; only those with output queued are in the write
+    /// set (a socket with room in its send buffer is always writable: asking for it with nothing
+    /// to say would wake us up at once, every turn). The listener is in the read set unless
+    /// `accept` ran out of fds. Returns `nfds`, one past the highest fd.
     fn build_sets(&self) -> Result<(FdSet, FdSet, libc::c_int), FdTooLarge> {
         let mut read = FdSet::new();
         let mut write = FdSet::new();
         let mut max_fd = self.listener.as_raw_fd();
-        read.insert(max_fd)?;
+        if self.accepting.watching() {
+            read.insert(max_fd)?;
+        }
+        let reading = !self.valve.is_paused();
         for client in self.clients.values() {
-            read.insert(client.fd())?;
+            if reading {
+                read.insert(client.fd())?;
+            }
             if client.pending() > 0 {
                 write.insert(client.fd())?;
             }
@@ -147,41 +194,47 @@ impl ChatServer {
     // ANCHOR_END: build_sets
 
     // ANCHOR: accept
-    /// Accepts every connection waiting on the listener.
+    /// Accepts every connection waiting on the listener. The errors are sorted by
+    /// [`AcceptError::classify`]; out of fds, the listener leaves the read set until a client
+    /// leaves (`remove_doomed`), so the loop sleeps instead of spinning on a listener that stays
+    /// readable.
     fn accept_all(&mut self) -> io::Result<()> {
         loop {
             let (fd, peer) = match net::accept(self.listener.as_fd()) {
                 Ok(conn) => conn,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                // Gone before we took it, or a signal: nothing to do for this one.
-                Err(e) if matches!(e.raw_os_error(), Some(libc::ECONNABORTED | libc::EINTR)) => {
-                    continue;
-                }
-                // Out of fds (EMFILE/ENFILE): the connection stays queued, and the listener stays
-                // readable. Say so and let the next turn try again.
-                Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
-                    println!("accept: {e}");
-                    return Ok(());
-                }
-                Err(e) => return Err(e),
+                Err(e) => match AcceptError::classify(&e) {
+                    AcceptError::QueueEmpty => {
+                        if self.accepting.caught_up() {
+                            println!("accepting again: every waiting client is in");
+                        }
+                        return Ok(());
+                    }
+                    AcceptError::Retry => continue,
+                    AcceptError::Exhausted => {
+                        if self.accepting.exhausted(Instant::now()) {
+                            println!("accept: {e}; not accepting until a client leaves");
+                        }
+                        return Ok(());
+                    }
+                    AcceptError::Fatal => return Err(e),
+                },
             };
             if fd.as_raw_fd() as usize >= FD_SETSIZE {
                 self.refuse(fd);
                 continue;
             }
             net::set_nonblocking(fd.as_fd(), true)?;
+            net::set_send_buffer(fd.as_fd(), SEND_BUFFER)?; // small: progress shows often
             let id = self.next_id;
             self.next_id += 1;
             println!("client {id} joined from {peer} (fd {})", fd.as_raw_fd());
             self.summary.joined += 1;
-            let mut conn = Conn::new(id, fd);
             let others = self.clients.len();
+            self.broadcast(id, format!("* client {id} joined\n").as_bytes());
+            self.clients.insert(id, Conn::new(id, fd));
             let others = counted(others, "other", "others");
             let hello = format!("* you are client {id}; {others} here\n");
-            conn.queue(hello.as_bytes(), self.max_queue)
-                .expect("an empty queue has room");
-            self.broadcast(id, format!("* client {id} joined\n").as_bytes());
-            self.clients.insert(id, conn);
+            self.send(id, hello.as_bytes());
             self.remove_doomed();
         }
     }
@@ -201,20 +254,24 @@ impl ChatServer {
     // ANCHOR_END: accept
 
     // ANCHOR: on_readable
-    /// Reads from client `id` and broadcasts each complete line to the others.
+    /// Reads from client `id` and broadcasts the complete lines to the others, all of this
+    /// read's lines as one message.
     fn on_readable(&mut self, id: u64) {
         let Some(client) = self.clients.get_mut(&id) else {
             return; // removed earlier this turn
         };
-        match client.read_lines() {
-            Ok(ReadOutcome::Lines(lines)) => {
-                for line in lines {
-                    self.summary.lines += 1;
-                    let mut msg = format!("client {id}: ").into_bytes();
-                    msg.extend_from_slice(&line);
-                    msg.push(b'\n');
-                    self.broadcast(id, &msg);
-                }
+        let prefix = format!("client {id}: ");
+        let mut relayed = Vec::new();
+        let outcome = client.read_lines(|line| {
+            relayed.extend_from_slice(prefix.as_bytes());
+            relayed.extend_from_slice(line);
+            relayed.push(b'\n');
+        });
+        match outcome {
+            Ok(ReadOutcome::Lines(0)) => {}
+            Ok(ReadOutcome::Lines(n)) => {
+                self.summary.lines += n as u64;
+                self.broadcast(id, &relayed);
             }
             Ok(ReadOutcome::Closed) => self.doomed.push((id, "left".into())),
             Err(e) => self.doomed.push((id, format!("dropped: {e}"))),
@@ -223,19 +280,45 @@ impl ChatServer {
 
     /// Writes what client `id` has queued.
     fn on_writable(&mut self, id: u64) {
-        if let Some(client) = self.clients.get_mut(&id)
-            && let Err(e) = client.flush()
-        {
+        let Some(client) = self.clients.get_mut(&id) else {
+            return;
+        };
+        let before = client.pending();
+        let flushed = client.flush();
+        let after = client.pending();
+        self.queue_changed(before, after);
+        if let Err(e) = flushed {
             self.doomed.push((id, format!("dropped: {e}")));
         }
     }
 
-    /// Queues `msg` for every client except `from`. A client whose queue is full is doomed.
+    /// Queues `msg` for every client except `from`.
     fn broadcast(&mut self, from: u64, msg: &[u8]) {
-        for client in self.clients.values_mut().filter(|c| c.id != from) {
-            if let Err(full @ QueueFull { .. }) = client.queue(msg, self.max_queue) {
-                self.doomed.push((client.id, format!("dropped: {full}")));
-            }
+        let others: Vec<u64> = self
+            .clients
+            .keys()
+            .copied()
+            .filter(|&id| id != from)
+            .collect();
+        for id in others {
+            self.send(id, msg);
+        }
+    }
+
+    /// Queues `msg` for client `id`.
+    fn send(&mut self, id: u64, msg: &[u8]) {
+        if let Some(client) = self.clients.get_mut(&id) {
+            let before = client.pending();
+            client.queue(msg);
+            self.queue_changed(before, before + msg.len());
+        }
+    }
+
+    /// Tells the valve that a queue changed length; counts the pauses. (Nothing else to do
+    /// here: `build_sets` reads the valve every turn.)
+    fn queue_changed(&mut self, before: usize, after: usize) {
+        if self.valve.queue_changed(before, after) == Some(Valve::Pause) {
+            self.summary.pauses += 1;
         }
     }
 
@@ -250,11 +333,39 @@ impl ChatServer {
                 self.summary.dropped += 1;
             }
             println!("client {id} {reason} (fd {})", client.fd());
-            drop(client); // closes the socket
+            self.queue_changed(client.pending(), 0);
+            drop(client); // closes the socket: an fd is free, so the listener may come back
+            self.accepting.fd_freed();
             self.broadcast(id, format!("* client {id} left\n").as_bytes());
         }
     }
     // ANCHOR_END: on_readable
+
+    // ANCHOR: after_turn
+    /// What needs the clock, once per turn: a receiver that holds the room paused and has
+    /// taken nothing for [`STALL_TIMEOUT`] is dropped, and a listener set aside for a while is
+    /// tried again.
+    fn after_turn(&mut self) {
+        let now = Instant::now();
+        if self.valve.scan_due(now) {
+            for client in self.clients.values() {
+                if self
+                    .valve
+                    .is_stalled(client.pending(), client.idle_for(now))
+                {
+                    let reason = format!(
+                        "dropped: not reading ({} bytes queued, none taken for {} s)",
+                        client.pending(),
+                        STALL_TIMEOUT.as_secs()
+                    );
+                    self.doomed.push((client.id, reason));
+                }
+            }
+            self.remove_doomed();
+        }
+        self.accepting.retry_due(now);
+    }
+    // ANCHOR_END: after_turn
 
     /// How many clients are connected.
     pub fn len(&self) -> usize {

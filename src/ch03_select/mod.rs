@@ -6,6 +6,7 @@
 //! else; [`select()`] is the system call; [`chat::ChatServer`] is the chat server built on them.
 //! [`poll`](mod@poll) is the sequel that has no fd limit.
 
+pub mod backpressure;
 pub mod chat;
 pub mod conn;
 pub mod fd_set;

@@ -8,15 +8,18 @@
 
 use super::registry::Loop;
 use super::token::{Event, Interest, Token};
+use crate::ch03_select::backpressure::{Backpressure, SEND_BUFFER, STALL_TIMEOUT, Valve, earliest};
 use crate::ch03_select::chat::{Summary, refusal};
 use crate::ch03_select::conn::{Conn, ReadOutcome};
-use crate::sys::net;
+use crate::sys::accept::{AcceptError, AcceptPause};
+use crate::sys::{net, signal};
 use crate::text::counted;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 /// The state the callbacks share.
 pub struct Room {
@@ -26,8 +29,12 @@ pub struct Room {
     clients: BTreeMap<Token, Conn>,
     /// The id the next client gets.
     next_id: u64,
-    /// The cap on each write queue, in bytes.
-    max_queue: usize,
+    /// The listener's registration (its callback owns the socket).
+    listener: Option<Token>,
+    /// Whether the listener is watched, or set aside while `accept` is out of fds.
+    accepting: AcceptPause,
+    /// Whether the room reads, decided from the write queues' lengths.
+    valve: Backpressure,
     /// Clients to remove once the current step is done, with the reason.
     doomed: Vec<(Token, String)>,
     /// The counters.
@@ -47,47 +54,75 @@ impl Room {
 }
 
 // ANCHOR: serve
-/// Registers the chat server's listener on `lp`. Returns the shared room, to read the summary
-/// after the loop stops.
+/// Registers the chat server's listener on `lp`; the room stops reading while a client has
+/// more than `max_queue` bytes waiting for it. Returns the shared room, for [`run`] and for the
+/// summary after the loop stops.
 pub fn serve(lp: &mut Loop, listener: OwnedFd, max_queue: usize) -> io::Result<Rc<RefCell<Room>>> {
     net::set_nonblocking(listener.as_fd(), true)?;
     let room = Rc::new(RefCell::new(Room {
         port: net::local_port(listener.as_fd())?,
         clients: BTreeMap::new(),
         next_id: 1,
-        max_queue,
+        listener: None,
+        accepting: AcceptPause::new(),
+        valve: Backpressure::new(max_queue),
         doomed: Vec::new(),
         summary: Summary::default(),
     }));
     let shared = room.clone();
     let fd = listener.as_raw_fd();
     // The callback owns the listener: it lives exactly as long as the registration.
-    lp.on(fd, Interest::READABLE, move |lp, _event| {
+    let token = lp.on(fd, Interest::READABLE, move |lp, _event| {
         if let Err(e) = accept_all(lp, &listener, &shared) {
             println!("accept failed: {e}; stopping");
             lp.stop();
         }
     })?;
+    room.borrow_mut().listener = Some(token);
     Ok(room)
 }
 // ANCHOR_END: serve
 
+// ANCHOR: run
+/// Runs the chat until Ctrl-C: [`Loop::run`], plus the one thing the room needs between turns,
+/// the clock. While reading or accepting is paused, each wait is capped, and after every turn
+/// the room drops a receiver that stopped reading and tries a set-aside listener again.
+/// (Chapter 5 gives the loop timers, which do this for any program.)
+pub fn run(lp: &mut Loop, room: &Rc<RefCell<Room>>) -> io::Result<()> {
+    while !lp.is_stopped() && !signal::stop_requested() {
+        let limit = room.borrow().wait_limit();
+        lp.turn(limit)?;
+        room.borrow_mut().after_turn(lp);
+    }
+    Ok(())
+}
+// ANCHOR_END: run
+
 // ANCHOR: accept
-/// Accepts every waiting connection and registers a callback for each.
+/// Accepts every waiting connection and registers a callback for each. The errors are sorted
+/// by [`AcceptError::classify`]; out of fds, the listener's interest becomes
+/// [`Interest::NONE`] until a client leaves, so the loop sleeps instead of spinning.
 fn accept_all(lp: &mut Loop, listener: &OwnedFd, room: &Rc<RefCell<Room>>) -> io::Result<()> {
     loop {
         let (fd, peer) = match net::accept(listener.as_fd()) {
             Ok(conn) => conn,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ECONNABORTED | libc::EINTR)) => {
-                continue;
-            }
-            Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
-                println!("accept: {e}");
-                return Ok(());
-            }
-            Err(e) => return Err(e),
+            Err(e) => match AcceptError::classify(&e) {
+                AcceptError::QueueEmpty => {
+                    if room.borrow_mut().accepting.caught_up() {
+                        println!("accepting again: every waiting client is in");
+                    }
+                    return Ok(());
+                }
+                AcceptError::Retry => continue,
+                AcceptError::Exhausted => {
+                    room.borrow_mut().stop_accepting(lp, &e);
+                    return Ok(());
+                }
+                AcceptError::Fatal => return Err(e),
+            },
         };
+        net::set_nonblocking(fd.as_fd(), true)?;
+        net::set_send_buffer(fd.as_fd(), SEND_BUFFER)?; // small: progress shows often
         // The registry refuses an fd that select cannot watch; so do we, politely.
         let shared = room.clone();
         let token = match lp.on(fd.as_raw_fd(), Interest::READABLE, move |lp, event| {
@@ -97,13 +132,11 @@ fn accept_all(lp: &mut Loop, listener: &OwnedFd, room: &Rc<RefCell<Room>>) -> io
             Err(too_large) => {
                 let msg = refusal(too_large.fd);
                 print!("refused fd {}: {msg}", too_large.fd);
-                let _ = net::set_nonblocking(fd.as_fd(), true);
                 let _ = net::write(fd.as_fd(), msg.as_bytes());
                 room.borrow_mut().summary.refused += 1;
                 continue; // `fd` is dropped: closed
             }
         };
-        net::set_nonblocking(fd.as_fd(), true)?;
         let mut room = room.borrow_mut();
         let id = room.next_id;
         room.next_id += 1;
@@ -111,13 +144,10 @@ fn accept_all(lp: &mut Loop, listener: &OwnedFd, room: &Rc<RefCell<Room>>) -> io
         println!("client {id} joined from {peer} (fd {})", fd.as_raw_fd());
         let others = room.clients.len();
         room.broadcast(lp, token, format!("* client {id} joined\n").as_bytes());
-        let mut conn = Conn::new(id, fd);
+        room.clients.insert(token, Conn::new(id, fd));
         let others = counted(others, "other", "others");
         let hello = format!("* you are client {id}; {others} here\n");
-        conn.queue(hello.as_bytes(), room.max_queue)
-            .expect("an empty queue has room");
-        room.clients.insert(token, conn);
-        lp.set_interest(token, Interest::BOTH);
+        room.send(lp, token, hello.as_bytes());
         room.remove_doomed(lp);
     }
 }
@@ -137,21 +167,46 @@ fn on_client_event(lp: &mut Loop, event: Event, room: &Rc<RefCell<Room>>) {
 }
 
 impl Room {
-    /// Reads from one client and broadcasts each complete line.
+    /// What a client's registration should ask for: readable unless the room has stopped
+    /// reading, writable only with output queued.
+    fn interest_for(&self, client: &Conn) -> Interest {
+        let read = if self.valve.is_paused() {
+            Interest::NONE
+        } else {
+            Interest::READABLE
+        };
+        let write = if client.pending() > 0 {
+            Interest::WRITABLE
+        } else {
+            Interest::NONE
+        };
+        read | write
+    }
+
+    /// Brings one client's registration up to date.
+    fn refresh(&self, lp: &mut Loop, token: Token) {
+        if let Some(client) = self.clients.get(&token) {
+            lp.set_interest(token, self.interest_for(client));
+        }
+    }
+
+    /// Reads from one client and broadcasts this read's complete lines as one message.
     fn on_readable(&mut self, lp: &mut Loop, token: Token) {
         let Some(client) = self.clients.get_mut(&token) else {
             return;
         };
-        let id = client.id;
-        match client.read_lines() {
-            Ok(ReadOutcome::Lines(lines)) => {
-                for line in lines {
-                    self.summary.lines += 1;
-                    let mut msg = format!("client {id}: ").into_bytes();
-                    msg.extend_from_slice(&line);
-                    msg.push(b'\n');
-                    self.broadcast(lp, token, &msg);
-                }
+        let prefix = format!("client {}: ", client.id);
+        let mut relayed = Vec::new();
+        let outcome = client.read_lines(|line| {
+            relayed.extend_from_slice(prefix.as_bytes());
+            relayed.extend_from_slice(line);
+            relayed.push(b'\n');
+        });
+        match outcome {
+            Ok(ReadOutcome::Lines(0)) => {}
+            Ok(ReadOutcome::Lines(n)) => {
+                self.summary.lines += n as u64;
+                self.broadcast(lp, token, &relayed);
             }
             Ok(ReadOutcome::Closed) => self.doomed.push((token, "left".into())),
             Err(e) => self.doomed.push((token, format!("dropped: {e}"))),
@@ -163,24 +218,50 @@ impl Room {
         let Some(client) = self.clients.get_mut(&token) else {
             return;
         };
-        match client.flush() {
-            Ok(()) if client.pending() == 0 => {
-                lp.set_interest(token, Interest::READABLE);
-            }
-            Ok(()) => {}
-            Err(e) => self.doomed.push((token, format!("dropped: {e}"))),
+        let before = client.pending();
+        let flushed = client.flush();
+        let after = client.pending();
+        self.queue_changed(lp, before, after);
+        self.refresh(lp, token);
+        if let Err(e) = flushed {
+            self.doomed.push((token, format!("dropped: {e}")));
         }
     }
 
-    /// Queues `msg` for every client but `from`, and asks to hear when each can be written.
+    /// Queues `msg` for every client but `from`.
     fn broadcast(&mut self, lp: &mut Loop, from: Token, msg: &[u8]) {
-        for (&token, client) in self.clients.iter_mut().filter(|(t, _)| **t != from) {
-            match client.queue(msg, self.max_queue) {
-                Ok(()) => {
-                    lp.set_interest(token, Interest::BOTH);
-                }
-                Err(full) => self.doomed.push((token, format!("dropped: {full}"))),
-            }
+        let others: Vec<Token> = self
+            .clients
+            .keys()
+            .copied()
+            .filter(|&t| t != from)
+            .collect();
+        for token in others {
+            self.send(lp, token, msg);
+        }
+    }
+
+    /// Queues `msg` for one client, and asks to hear when it can be written.
+    fn send(&mut self, lp: &mut Loop, token: Token, msg: &[u8]) {
+        if let Some(client) = self.clients.get_mut(&token) {
+            let before = client.pending();
+            client.queue(msg);
+            self.queue_changed(lp, before, before + msg.len());
+            self.refresh(lp, token);
+        }
+    }
+
+    /// Tells the valve that a queue changed length; when reading stops or starts again, every
+    /// client's interest changes.
+    fn queue_changed(&mut self, lp: &mut Loop, before: usize, after: usize) {
+        let Some(change) = self.valve.queue_changed(before, after) else {
+            return;
+        };
+        if change == Valve::Pause {
+            self.summary.pauses += 1;
+        }
+        for (&token, client) in &self.clients {
+            lp.set_interest(token, self.interest_for(client));
         }
     }
 
@@ -197,10 +278,69 @@ impl Room {
             // Deregister first, then close: the loop never holds an fd that is closed. If this
             // is the running callback's own token, the loop drops that callback when it returns.
             lp.off(token);
+            self.queue_changed(lp, client.pending(), 0);
             let id = client.id;
-            drop(client);
+            drop(client); // an fd is free: the listener may come back
+            if self.accepting.fd_freed() {
+                self.watch_listener(lp);
+            }
             self.broadcast(lp, token, format!("* client {id} left\n").as_bytes());
         }
     }
 }
 // ANCHOR_END: client
+
+// ANCHOR: pauses
+impl Room {
+    /// `accept` is out of fds: set the listener aside (log once per episode).
+    fn stop_accepting(&mut self, lp: &mut Loop, err: &io::Error) {
+        if self.accepting.exhausted(Instant::now()) {
+            println!("accept: {err}; not accepting until a client leaves");
+        }
+        if let Some(listener) = self.listener {
+            lp.set_interest(listener, Interest::NONE);
+        }
+    }
+
+    /// Puts the listener back in the read set.
+    fn watch_listener(&self, lp: &mut Loop) {
+        if let Some(listener) = self.listener {
+            lp.set_interest(listener, Interest::READABLE);
+        }
+    }
+
+    /// The longest the next wait may be: for ever, unless something paused needs the clock.
+    fn wait_limit(&self) -> Option<Duration> {
+        earliest(
+            self.valve.wait_limit(),
+            self.accepting.wait_limit(Instant::now()),
+        )
+    }
+
+    /// What needs the clock, once per turn: a receiver that holds the room paused and has taken
+    /// nothing for [`STALL_TIMEOUT`] is dropped, and a listener set aside for a while is tried
+    /// again.
+    fn after_turn(&mut self, lp: &mut Loop) {
+        let now = Instant::now();
+        if self.valve.scan_due(now) {
+            for (&token, client) in &self.clients {
+                if self
+                    .valve
+                    .is_stalled(client.pending(), client.idle_for(now))
+                {
+                    let reason = format!(
+                        "dropped: not reading ({} bytes queued, none taken for {} s)",
+                        client.pending(),
+                        STALL_TIMEOUT.as_secs()
+                    );
+                    self.doomed.push((token, reason));
+                }
+            }
+            self.remove_doomed(lp);
+        }
+        if self.accepting.retry_due(now) {
+            self.watch_listener(lp);
+        }
+    }
+}
+// ANCHOR_END: pauses

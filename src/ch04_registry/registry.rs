@@ -194,6 +194,11 @@ impl Loop {
         self.stopped = true;
     }
 
+    /// Whether [`Loop::stop`] was called: for a program that turns the loop itself.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
     /// The slot a token names, if the token is current: the slot holds a registration and has
     /// the token's generation.
     fn slot_mut(&mut self, token: Token) -> Option<&mut Slot> {

@@ -63,6 +63,13 @@ impl Interest {
         readable: true,
         writable: true,
     };
+    /// Neither: the registration stays, but its fd is in no set, so it cannot wake the loop (a
+    /// listener set aside, or a client the server has stopped reading from with nothing to
+    /// write to it).
+    pub const NONE: Interest = Interest {
+        readable: false,
+        writable: false,
+    };
 
     /// Whether readability is asked for.
     pub fn is_readable(self) -> bool {

@@ -12,15 +12,19 @@
 
 use super::change;
 use super::{Event, Interest, Poller, Token};
+use crate::ch03_select::backpressure::{Backpressure, SEND_BUFFER, STALL_TIMEOUT, Valve, earliest};
+use crate::ch03_select::conn::split_lines;
+use crate::sys::accept::{AcceptError, AcceptPause};
 use crate::sys::{net, signal};
 use crate::text::counted;
 use std::collections::BTreeMap;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::time::{Duration, Instant};
 
-/// The default cap on one client's write queue, in bytes: a client that does not read is
-/// dropped rather than buffered without bound.
-pub const DEFAULT_MAX_QUEUE: usize = 1 << 20;
+/// The default high-water mark of a client's write queue, in bytes: while a client has more
+/// than this waiting for it, the room stops reading (chapter 3's backpressure).
+pub const DEFAULT_MAX_QUEUE: usize = 64 * 1024;
 
 /// The longest line a client may send; longer is a protocol error and drops the client.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -41,8 +45,10 @@ pub struct Summary {
     pub lines: u64,
     /// Connections the backend could not watch (select: fd too large), closed at once.
     pub refused: u64,
-    /// Clients dropped because they did not read, sent too long a line, or failed.
+    /// Clients dropped because they stopped reading, sent too long a line, or failed.
     pub dropped: u64,
+    /// Times the room stopped reading because a receiver fell behind (backpressure).
+    pub pauses: u64,
     /// Loop turns (waits that returned).
     pub turns: u64,
 }
@@ -51,11 +57,12 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "stopped: {} joined, {} relayed, {} refused, {} dropped, {}",
+            "stopped: {} joined, {} relayed, {} refused, {} dropped, {}, {}",
             counted(self.joined, "client", "clients"),
             counted(self.lines, "line", "lines"),
             self.refused,
             self.dropped,
+            counted(self.pauses, "pause", "pauses"),
             counted(self.turns, "turn", "turns")
         )
     }
@@ -69,16 +76,19 @@ struct Client {
     partial: Vec<u8>,
     /// Bytes queued for the client, not yet written.
     out: Vec<u8>,
+    /// When the client last took bytes from `out`, or `out` last went from empty to not.
+    last_progress: Instant,
     /// What the poller watches for this client now.
     interest: Interest,
 }
 
 impl Client {
-    /// What the poller should watch: always readable; writable only with output queued (an
-    /// empty send buffer is always writable, which would wake us every turn for nothing).
-    fn wanted(&self) -> Interest {
+    /// What the poller should watch: readable unless the room has stopped reading; writable
+    /// only with output queued (an empty send buffer is always writable, which would wake us
+    /// every turn for nothing). Neither means "not in the poller at all" (see [`change`]).
+    fn wanted(&self, reading: bool) -> Interest {
         Interest {
-            readable: true,
+            readable: reading,
             writable: !self.out.is_empty(),
         }
     }
@@ -90,6 +100,8 @@ pub struct Chat<P: Poller> {
     poller: P,
     /// The listening socket, non-blocking.
     listener: OwnedFd,
+    /// Whether the listener is watched, or set aside while `accept` is out of fds.
+    accepting: AcceptPause,
     /// Every client, by chat id.
     clients: BTreeMap<u64, Client>,
     /// The id the next client gets.
@@ -101,14 +113,15 @@ pub struct Chat<P: Poller> {
     dirty: Vec<u64>,
     /// Clients to remove, with the reason; never removed while we walk the table.
     doomed: Vec<(u64, String)>,
-    /// The cap on each write queue.
-    max_queue: usize,
+    /// Whether the room reads, decided from the write queues' lengths.
+    valve: Backpressure,
     /// The counters.
     summary: Summary,
 }
 
 impl<P: Poller> Chat<P> {
-    /// A chat room on `listener` (made non-blocking here) with a new `P`.
+    /// A chat room on `listener` (made non-blocking here) with a new `P`, which stops reading
+    /// while a client has more than `max_queue` bytes waiting for it.
     pub fn new(listener: OwnedFd, max_queue: usize) -> io::Result<Chat<P>> {
         net::set_nonblocking(listener.as_fd(), true)?;
         let mut poller = P::new()?;
@@ -116,12 +129,13 @@ impl<P: Poller> Chat<P> {
         Ok(Chat {
             poller,
             listener,
+            accepting: AcceptPause::new(),
             clients: BTreeMap::new(),
             next_id: 1,
             events: Vec::new(),
             dirty: Vec::new(),
             doomed: Vec::new(),
-            max_queue,
+            valve: Backpressure::new(max_queue),
             summary: Summary::default(),
         })
     }
@@ -135,13 +149,19 @@ impl<P: Poller> Chat<P> {
     /// Serves until Ctrl-C (`SIGINT`) or `SIGTERM`, then returns the counters.
     pub fn run(&mut self) -> io::Result<Summary> {
         while !signal::stop_requested() {
-            match self.turn(-1) {
+            // For ever, unless something paused needs the clock (see `after_turn`).
+            let limit = earliest(
+                self.valve.wait_limit(),
+                self.accepting.wait_limit(Instant::now()),
+            );
+            match self.turn(timeout_ms(limit)) {
                 Ok(_) => {}
                 // The one place this loop handles EINTR: a signal woke the wait; the `while`
                 // looks at the stop flag, and otherwise we wait again.
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
+            self.after_turn()?;
         }
         Ok(self.summary)
     }
@@ -165,7 +185,8 @@ impl<P: Poller> Chat<P> {
                 continue;
             }
             let id = event.token.0 as u64;
-            if event.readable {
+            // An earlier event of this batch may have paused reading.
+            if event.readable && !self.valve.is_paused() {
                 self.on_readable(id);
             }
             if event.writable {
@@ -181,13 +202,15 @@ impl<P: Poller> Chat<P> {
 
     // ANCHOR: update_interests
     /// Brings the poller up to date for every client touched this turn: one `reregister` for a
-    /// client whose queue went from empty to not (or back), nothing for the others.
+    /// client whose queue went from empty to not (or back), nothing for the others. (When the
+    /// room stops or starts reading, every client is touched.)
     fn update_interests(&mut self) -> io::Result<()> {
+        let reading = !self.valve.is_paused();
         while let Some(id) = self.dirty.pop() {
             let Some(client) = self.clients.get_mut(&id) else {
                 continue; // gone: deregistered when it was removed
             };
-            let wanted = client.wanted();
+            let wanted = client.wanted(reading);
             change::apply(
                 &mut self.poller,
                 client.fd.as_fd(),
@@ -201,24 +224,33 @@ impl<P: Poller> Chat<P> {
     }
     // ANCHOR_END: update_interests
 
-    /// Accepts every connection waiting on the listener.
+    // ANCHOR: accept
+    /// Accepts every connection waiting on the listener. The errors are sorted by
+    /// [`AcceptError::classify`]; out of fds, the listener leaves the poller until a client
+    /// leaves, so the loop sleeps instead of spinning on a listener that stays readable.
     fn accept_all(&mut self) -> io::Result<()> {
         loop {
             let (fd, peer) = match net::accept(self.listener.as_fd()) {
                 Ok(conn) => conn,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                // Gone before we took it, or a signal: nothing to do for this one.
-                Err(e) if matches!(e.raw_os_error(), Some(libc::ECONNABORTED | libc::EINTR)) => {
-                    continue;
-                }
-                // Out of fds: the connection stays queued; say so and try again next turn.
-                Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
-                    println!("accept: {e}");
-                    return Ok(());
-                }
-                Err(e) => return Err(e),
+                Err(e) => match AcceptError::classify(&e) {
+                    AcceptError::QueueEmpty => {
+                        if self.accepting.caught_up() {
+                            println!("accepting again: every waiting client is in");
+                        }
+                        return Ok(());
+                    }
+                    AcceptError::Retry => continue,
+                    AcceptError::Exhausted => {
+                        if self.accepting.exhausted(Instant::now()) {
+                            println!("accept: {e}; not accepting until a client leaves");
+                        }
+                        return self.poller.deregister(self.listener.as_fd());
+                    }
+                    AcceptError::Fatal => return Err(e),
+                },
             };
             net::set_nonblocking(fd.as_fd(), true)?;
+            net::set_send_buffer(fd.as_fd(), SEND_BUFFER)?; // small: progress shows often
             let id = self.next_id;
             if let Err(e) = self
                 .poller
@@ -240,9 +272,12 @@ impl<P: Poller> Chat<P> {
                     fd,
                     partial: Vec::new(),
                     out: Vec::new(),
+                    last_progress: Instant::now(),
                     interest: Interest::READABLE,
                 },
             );
+            // Registered readable; if the room is not reading now, the next update says so.
+            self.dirty.push(id);
             self.send_to(
                 id,
                 format!(
@@ -256,8 +291,15 @@ impl<P: Poller> Chat<P> {
         }
     }
 
+    /// Puts the listener back in the poller, after `accept` ran out of fds.
+    fn watch_listener(&mut self) -> io::Result<()> {
+        self.poller
+            .register(self.listener.as_fd(), LISTENER, Interest::READABLE)
+    }
+    // ANCHOR_END: accept
+
     /// Reads once from client `id` (the poller is level-triggered: anything left is reported
-    /// again next turn) and broadcasts each complete line.
+    /// again next turn) and broadcasts this read's complete lines as one message.
     fn on_readable(&mut self, id: u64) {
         let Some(client) = self.clients.get_mut(&id) else {
             return; // removed earlier this turn
@@ -276,25 +318,19 @@ impl<P: Poller> Chat<P> {
             }
             Err(e) => return self.doomed.push((id, format!("dropped: {e}"))),
         };
-        client.partial.extend_from_slice(&buf[..n]);
-        let mut lines = Vec::new();
-        while let Some(end) = client.partial.iter().position(|&b| b == b'\n') {
-            let mut line: Vec<u8> = client.partial.drain(..=end).collect();
-            line.pop();
-            if line.last() == Some(&b'\r') {
-                line.pop();
-            }
-            lines.push(line);
-        }
+        let prefix = format!("client {id}: ");
+        let mut relayed = Vec::new();
+        let lines = split_lines(&mut client.partial, &buf[..n], |line| {
+            relayed.extend_from_slice(prefix.as_bytes());
+            relayed.extend_from_slice(line);
+            relayed.push(b'\n');
+        });
         if client.partial.len() > MAX_LINE {
             self.doomed.push((id, "dropped: line too long".into()));
         }
-        for line in lines {
-            self.summary.lines += 1;
-            let mut msg = format!("client {id}: ").into_bytes();
-            msg.extend_from_slice(&line);
-            msg.push(b'\n');
-            self.broadcast(id, &msg);
+        if lines > 0 {
+            self.summary.lines += lines as u64;
+            self.broadcast(id, &relayed);
         }
     }
 
@@ -303,34 +339,44 @@ impl<P: Poller> Chat<P> {
         let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
+        let before = client.out.len();
+        let mut failed = None;
         while !client.out.is_empty() {
             match net::write(client.fd.as_fd(), &client.out) {
                 Ok(n) => {
                     client.out.drain(..n);
+                    client.last_progress = Instant::now();
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return self.doomed.push((id, format!("dropped: {e}"))),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
-        if client.out.is_empty() {
+        let after = client.out.len();
+        if after == 0 {
             self.dirty.push(id); // no longer interested in writable
+        }
+        self.queue_changed(before, after);
+        if let Some(e) = failed {
+            self.doomed.push((id, format!("dropped: {e}")));
         }
     }
 
-    /// Queues `msg` for client `id`, dooming it if its queue would pass the cap.
+    /// Queues `msg` for client `id`.
     fn send_to(&mut self, id: u64, msg: &[u8]) {
         let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
-        if client.out.len() + msg.len() > self.max_queue {
-            self.doomed.push((id, "dropped: not reading".into()));
-            return;
-        }
-        if client.out.is_empty() {
+        let before = client.out.len();
+        if before == 0 {
             self.dirty.push(id); // now interested in writable
+            client.last_progress = Instant::now(); // the clock starts with something to read
         }
         client.out.extend_from_slice(msg);
+        self.queue_changed(before, before + msg.len());
     }
 
     /// Queues `msg` for every client except `from`.
@@ -346,6 +392,18 @@ impl<P: Poller> Chat<P> {
         }
     }
 
+    /// Tells the valve that a queue changed length; when the room stops or starts reading,
+    /// every client's interest changes.
+    fn queue_changed(&mut self, before: usize, after: usize) {
+        let Some(change) = self.valve.queue_changed(before, after) else {
+            return;
+        };
+        if change == Valve::Pause {
+            self.summary.pauses += 1;
+        }
+        self.dirty.extend(self.clients.keys().copied());
+    }
+
     /// Removes the doomed clients and tells the others; repeats while that dooms more.
     fn remove_doomed(&mut self) {
         while let Some((id, reason)) = self.doomed.pop() {
@@ -356,13 +414,50 @@ impl<P: Poller> Chat<P> {
                 self.summary.dropped += 1;
             }
             // Deregister *before* the fd is closed (see the contract in the module doc). The
-            // error is ignored on purpose: the client goes either way.
+            // error is ignored on purpose: the client goes either way (and a paused client with
+            // nothing to write is not in the poller at all).
             let _ = self.poller.deregister(client.fd.as_fd());
             println!("client {id} {reason} (fd {})", client.fd.as_raw_fd());
-            drop(client); // closes the socket
+            self.queue_changed(client.out.len(), 0);
+            drop(client); // closes the socket: an fd is free, so the listener may come back
+            if self.accepting.fd_freed() {
+                // Cannot fail for a listener we deregistered ourselves; if it did, the retry
+                // in `after_turn` would not help either, so say so.
+                if let Err(e) = self.watch_listener() {
+                    println!("cannot watch the listener again: {e}");
+                }
+            }
             self.broadcast(id, format!("* client {id} left\n").as_bytes());
         }
     }
+
+    // ANCHOR: after_turn
+    /// What needs the clock, once per turn: a receiver that holds the room paused and has taken
+    /// nothing for [`STALL_TIMEOUT`] is dropped, and a listener set aside for a while is tried
+    /// again.
+    fn after_turn(&mut self) -> io::Result<()> {
+        let now = Instant::now();
+        if self.valve.scan_due(now) {
+            for (&id, client) in &self.clients {
+                let queued = client.out.len();
+                let idle = now.saturating_duration_since(client.last_progress);
+                if self.valve.is_stalled(queued, idle) {
+                    let reason = format!(
+                        "dropped: not reading ({queued} bytes queued, none taken for {} s)",
+                        STALL_TIMEOUT.as_secs()
+                    );
+                    self.doomed.push((id, reason));
+                }
+            }
+            self.remove_doomed();
+            self.update_interests()?;
+        }
+        if self.accepting.retry_due(now) {
+            self.watch_listener()?;
+        }
+        Ok(())
+    }
+    // ANCHOR_END: after_turn
 
     /// How many clients are connected.
     pub fn len(&self) -> usize {
@@ -372,5 +467,14 @@ impl<P: Poller> Chat<P> {
     /// Whether no client is connected.
     pub fn is_empty(&self) -> bool {
         self.clients.is_empty()
+    }
+}
+
+/// A wait limit as the pollers take it: milliseconds, rounded up (a 0.4 ms limit must not
+/// become a busy 0), `-1` for none.
+fn timeout_ms(limit: Option<Duration>) -> i32 {
+    match limit {
+        None => -1,
+        Some(d) => d.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32,
     }
 }

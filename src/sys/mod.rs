@@ -28,6 +28,7 @@
 //! fails with `EPIPE` ([`ErrorKind::BrokenPipe`](std::io::ErrorKind::BrokenPipe)) instead. A C
 //! server has to do that itself (`signal(SIGPIPE, SIG_IGN)` or `MSG_NOSIGNAL`).
 
+pub mod accept;
 pub mod limits;
 pub mod net;
 pub mod pipe;

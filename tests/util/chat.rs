@@ -1,23 +1,28 @@
 //! The chat server's checks, written once and run against every program that implements it
 //! (chapter 3 on `select`, chapter 4 on the callback registry). Each takes the program's path.
 
-use super::util::{Client, Program};
-use std::io::Write;
+use super::util::{Client, Program, assert_refuses_at_startup, set_send_buffer};
+use std::io::{BufRead, BufReader, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Joins a client and reads its welcome line; returns the client and its chat id.
 #[track_caller]
 pub fn join(program: &Program) -> (Client, u64) {
     let mut client = program.connect();
-    let hello = client.read_line();
-    let id = hello
+    let id = welcome_id(&client.read_line());
+    (client, id)
+}
+
+/// The chat id in a welcome line, `* you are client N; M others here`.
+#[track_caller]
+pub fn welcome_id(hello: &str) -> u64 {
+    hello
         .strip_prefix("* you are client ")
         .and_then(|rest| rest.split(';').next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("expected a welcome line, got {hello:?}"));
-    (client, id)
+        .unwrap_or_else(|| panic!("expected a welcome line, got {hello:?}"))
 }
 
 /// Reads lines until one equals `want`; panics (after the client's read timeout) otherwise.
@@ -76,14 +81,15 @@ pub fn lines_are_reassembled_and_split(exe: &str) {
     assert_eq!(b.read_line(), format!("client {ida}: two"));
 }
 
-/// A client that never reads is dropped when its queue passes the cap, and the others go on
-/// chatting: it cannot stall the server.
-pub fn a_client_that_never_reads_is_dropped(exe: &str) {
-    let mut program = Program::start(exe, &["--max-queue", "65536"]);
+/// A client that never reads is dropped once it has held the room paused for a few seconds
+/// without taking a byte, and the others go on chatting: it cannot stall the server for good.
+pub fn a_client_that_never_reads_is_dropped(exe: &str, args: &[&str]) {
+    let mut program = Program::start(exe, args);
     let (_sleeper, ids) = join(&program); // never reads again
     let (mut talker, idt) = join(&program);
     // Talk in another thread until the server drops the sleeper: its socket buffers fill up
-    // first (a few MiB on loopback), then its queue in the server.
+    // first (a few MiB on loopback), then its queue in the server passes the high-water mark,
+    // the server stops reading the talker, and a few seconds later gives up on the sleeper.
     let done = Arc::new(AtomicBool::new(false));
     let talking = {
         let done = done.clone();
@@ -102,7 +108,7 @@ pub fn a_client_that_never_reads_is_dropped(exe: &str) {
     let line = program.wait_for_line(&format!("client {ids} dropped"));
     done.store(true, Ordering::SeqCst);
     talking.join().unwrap();
-    assert!(line.contains("write queue"), "{line}");
+    assert!(line.contains("not reading"), "{line}");
     read_until(&mut talker, &format!("* client {ids} left"));
     let (mut late, _) = join(&program);
     talker.send(b"still here\n");
@@ -202,4 +208,173 @@ pub fn clients_leave_no_fds(exe: &str, args: &[&str]) {
         let hello = client.read_line();
         assert!(hello.starts_with("* you are client "), "{hello:?}");
     });
+}
+
+/// Regression: `--max-queue` smaller than the greeting used to be accepted, and the server then
+/// panicked on its first connection (`expect("an empty queue has room")`). A value the server
+/// cannot work with is now refused at startup, by clap, with the reason (exit status 2).
+pub fn a_max_queue_below_the_greeting_size_is_refused_at_startup(exe: &str) {
+    for bad in ["10", "0", "16383", "2000000000", "lots"] {
+        assert_refuses_at_startup(exe, &["--max-queue", bad], 2, "--max-queue");
+    }
+    assert_refuses_at_startup(exe, &["--max-queue", "10"], 2, "16384");
+    // The smallest value accepted works.
+    let program = Program::start(exe, &["--max-queue", "16384"]);
+    let (mut a, _) = join(&program);
+    let (_b, idb) = join(&program);
+    read_until(&mut a, &format!("* client {idb} joined"));
+}
+
+/// The fd limit the out-of-fds test gives the server, and how many clients it then connects.
+const FD_LIMIT: libc::rlim_t = 64;
+const CROWD: usize = 100;
+
+/// Regression: with more clients than fds, `accept` fails with `EMFILE`, the connection stays
+/// queued and the listener readable, and the server used to go straight back to waiting: 100% of
+/// a core and some 180,000 log lines a second. Now it logs the episode once, sets the listener
+/// aside, keeps serving the clients it has, and accepts the waiting ones as others leave.
+pub fn running_out_of_fds_neither_spins_nor_floods_the_log(exe: &str, args: &[&str]) {
+    let mut program = Program::start_with_fd_limit(exe, args, FD_LIMIT);
+    // Connected in order, so the kernel queues them in order and the server takes them in
+    // order: the first `joined` are in, the rest wait in the listen queue.
+    let mut crowd: Vec<Client> = (0..CROWD).map(|_| program.connect()).collect();
+    let mut joined = 0;
+    loop {
+        let line = program.next_line();
+        if line.contains("Too many open files") {
+            break;
+        }
+        if line.contains(" joined from ") {
+            joined += 1;
+        }
+    }
+    assert!((10..CROWD).contains(&joined), "{joined} clients joined");
+
+    // Two seconds at the limit: no busy loop, no flood of log lines.
+    let cpu_before = program.cpu_time();
+    let lines = program.lines_during(Duration::from_secs(2));
+    let cpu_after = program.cpu_time();
+    let complaints = lines
+        .iter()
+        .filter(|l| l.contains("Too many open files"))
+        .count();
+    assert!(
+        complaints <= 2,
+        "{complaints} lines about EMFILE in 2 s (the first: {:?})",
+        lines.first()
+    );
+    if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
+        // A spinning server uses a whole core; a sleeping one, nothing. Generous for a busy
+        // machine.
+        let used = after.saturating_sub(before);
+        assert!(used < Duration::from_millis(600), "{used:?} of CPU in 2 s");
+    }
+
+    // The clients it has are served.
+    let id0 = welcome_id(&crowd[0].read_line());
+    crowd[0].send(b"still serving\n");
+    read_until(&mut crowd[1], &format!("client {id0}: still serving"));
+
+    // Every client that waited is accepted once enough others leave.
+    let mut waiting = crowd.split_off(joined);
+    crowd.truncate(2);
+    for client in &mut waiting {
+        let hello = client.read_line();
+        assert!(hello.starts_with("* you are client "), "{hello:?}");
+    }
+    program.wait_for_line("accepting again");
+}
+
+/// How long the flood test sends.
+const FLOOD_FOR: Duration = Duration::from_secs(10);
+
+/// A reader that never stops reading but takes at most 4 KiB every 10 ms, about 400 KB/s: a
+/// client on a slow link. It makes progress all the time, so it must never be dropped.
+struct Paced<R>(R);
+
+impl<R: std::io::Read> std::io::Read for Paced<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(Duration::from_millis(10));
+        let n = buf.len().min(4096);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+/// Regression: one client sending as fast as it could used to get readers dropped as "not
+/// reading" while they were reading (10 runs in 12 lost one to three of four), the server's only
+/// defence being to drop a receiver whose queue was full. Now the server stops reading from the
+/// sender while a receiver is behind: nobody is dropped, and every line reaches every reader
+/// exactly once, in order. Three readers read flat out; the fourth reads without pause but
+/// slowly, which drops it every time under a queue cap, and sets the pace under backpressure.
+pub fn a_sender_that_never_pauses_drops_no_reader(exe: &str, args: &[&str]) {
+    let mut program = Program::start(exe, args);
+    let (sender, ids) = join(&program);
+    let mut readers: Vec<(Client, u64)> = (0..4).map(|_| join(&program)).collect();
+    let last = readers.last().unwrap().1;
+    for (reader, id) in &mut readers {
+        if *id != last {
+            read_until(reader, &format!("* client {last} joined"));
+        }
+    }
+    // The readers check each line as it comes: `client S: N xxx…` for N = 0, 1, 2, … and then
+    // `client S: done`.
+    let pad = "x".repeat(80);
+    // The threads read from clones of the sockets; `readers` keeps them open until the server
+    // has stopped (a reader that closed early would turn the others' "left" notices into resets).
+    let reading: Vec<_> = readers
+        .iter()
+        .enumerate()
+        .map(|(i, &(ref client, id))| {
+            let stream = client.stream().try_clone().unwrap();
+            let pad = pad.clone();
+            std::thread::spawn(move || {
+                let mut lines: Box<dyn BufRead> = if i == 0 {
+                    Box::new(BufReader::new(Paced(stream)))
+                } else {
+                    Box::new(BufReader::new(stream))
+                };
+                let mut line = String::new();
+                for seq in 0u64.. {
+                    line.clear();
+                    let n = lines
+                        .read_line(&mut line)
+                        .unwrap_or_else(|e| panic!("reader {id}: {e} after {seq} lines"));
+                    assert!(n > 0, "reader {id} was disconnected after {seq} lines");
+                    if line == format!("client {ids}: done\n") {
+                        return seq;
+                    }
+                    assert_eq!(line, format!("client {ids}: {seq} {pad}\n"), "reader {id}");
+                }
+                unreachable!()
+            })
+        })
+        .collect();
+    // The sender writes batches of lines until the time is up; its writes block whenever the
+    // server stops reading it.
+    let mut out = sender.stream().try_clone().unwrap();
+    // A small send buffer, so that what is still on its way when the time is up (which the slow
+    // reader must then read) is small too.
+    set_send_buffer(&out, 64 * 1024);
+    let start = Instant::now();
+    let mut sent = 0u64;
+    let mut batch = Vec::new();
+    while start.elapsed() < FLOOD_FOR {
+        batch.clear();
+        for _ in 0..100 {
+            writeln!(batch, "{sent} {pad}").unwrap();
+            sent += 1;
+        }
+        out.write_all(&batch).unwrap();
+    }
+    out.write_all(b"done\n").unwrap();
+    eprintln!("{exe} {args:?}: sent {sent} lines in {:?}", start.elapsed());
+    for reader in reading {
+        assert_eq!(reader.join().expect("a reader failed"), sent);
+    }
+    let (status, rest) = program.stop_with_ctrl_c();
+    assert!(status.success(), "{status:?}");
+    let summary = rest.iter().find(|l| l.starts_with("stopped:")).unwrap();
+    let drops: Vec<_> = rest.iter().filter(|l| l.contains(" dropped: ")).collect();
+    assert!(summary.contains(" 0 dropped"), "{summary}: {drops:?}");
+    drop((sender, readers));
 }

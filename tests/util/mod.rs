@@ -6,6 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -26,7 +27,35 @@ impl Program {
     /// for its `listening on 127.0.0.1:PORT` line.
     #[track_caller]
     pub fn start(exe: &str, args: &[&str]) -> Program {
-        let mut child = Command::new(exe)
+        Program::spawn(Command::new(exe), exe, args)
+    }
+
+    /// Like [`Program::start`], with the program's fd limit lowered to `limit` (soft and hard,
+    /// so the program cannot raise it back) before it runs, as `prlimit --nofile=N:N` would.
+    #[track_caller]
+    pub fn start_with_fd_limit(exe: &str, args: &[&str], limit: libc::rlim_t) -> Program {
+        let mut command = Command::new(exe);
+        // SAFETY: the closure runs in the child between fork and exec; it only calls
+        // setrlimit, which is async-signal-safe, and allocates nothing.
+        unsafe {
+            command.pre_exec(move || {
+                let lim = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        Program::spawn(command, exe, args)
+    }
+
+    #[track_caller]
+    fn spawn(mut command: Command, exe: &str, args: &[&str]) -> Program {
+        let mut child = command
             .arg("--port")
             .arg("0")
             .args(args)
@@ -80,6 +109,33 @@ impl Program {
                 Err(_) => panic!("no line containing {needle:?} within {PATIENCE:?}"),
             }
         }
+    }
+
+    /// Every line the program prints during the next `duration`.
+    pub fn lines_during(&mut self, duration: Duration) -> Vec<String> {
+        let deadline = Instant::now() + duration;
+        let mut lines = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                Err(RecvTimeoutError::Timeout) => return lines,
+                Err(RecvTimeoutError::Disconnected) => panic!("the program closed its stdout"),
+            }
+        }
+    }
+
+    /// The CPU time (user + system) the program has used so far, from `/proc/PID/stat`; `None`
+    /// where there is no `/proc` (macOS).
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
+        // The fields after the command name, which is in parentheses and may contain spaces:
+        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: u64 = fields[11].parse::<u64>().ok()? + fields[12].parse::<u64>().ok()?;
+        // SAFETY: sysconf takes an integer and reads no memory of ours.
+        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+        Some(Duration::from_millis(ticks * 1000 / per_second))
     }
 
     /// Sends `SIGINT`, as Ctrl-C in a terminal would.
@@ -239,6 +295,42 @@ pub fn assert_refuses_a_port_in_use(exe: &str, name: &str) {
     );
 }
 
+/// Runs `exe --port 0 ARGS` and checks that it refuses them at startup: it exits with status
+/// `code` within [`PATIENCE`], saying something that contains `says` on stderr. A program that
+/// starts serving instead is killed, and the test fails.
+#[track_caller]
+pub fn assert_refuses_at_startup(exe: &str, args: &[&str], code: i32, says: &str) {
+    let mut child = Command::new(exe)
+        .args(["--port", "0"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {exe}: {e}"));
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{exe} {args:?} started instead of refusing its arguments");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(code), "{exe} {args:?}: {stderr}");
+    assert!(stderr.contains(says), "{exe} {args:?}: {stderr:?}");
+}
+
 /// Sets `SO_LINGER` to zero, so that closing the socket sends a reset (RST) instead of an orderly
 /// end of file: the peer's next `read` or `write` fails with `ECONNRESET` or `EPIPE`.
 #[track_caller]
@@ -258,6 +350,22 @@ pub fn reset_on_close(stream: &TcpStream) {
         )
     };
     assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
+}
+
+/// Sets a socket's kernel send buffer (`SO_SNDBUF`) to `bytes`.
+#[track_caller]
+pub fn set_send_buffer(stream: &TcpStream, bytes: libc::c_int) {
+    // SAFETY: `bytes` is a valid c_int and we pass its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUF,
+            (&bytes as *const libc::c_int).cast(),
+            size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "setsockopt(SO_SNDBUF)");
 }
 
 impl Drop for Program {
