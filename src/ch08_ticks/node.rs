@@ -26,6 +26,8 @@ pub struct NodeState {
     pub(crate) immediates: Immediates,
     /// How many callbacks this layer has run (ticks and microtasks included).
     pub callbacks: u64,
+    /// An embedded engine's own queues, drained where the microtask queue is (chapter 11).
+    pub(crate) engine_checkpoint: Option<fn(&mut Node)>,
 }
 
 impl Node {
@@ -40,6 +42,7 @@ impl Node {
             timers: TimerLists::default(),
             immediates: Immediates::default(),
             callbacks: 0,
+            engine_checkpoint: None,
         })?;
         let check = node.check_init();
         node.check_start(check, |node, _| {
@@ -99,12 +102,23 @@ impl Node {
                 self.data.callbacks += 1;
                 job(self);
             }
+            if let Some(engine_checkpoint) = self.data.engine_checkpoint {
+                engine_checkpoint(self);
+            }
             if self.data.ticks.is_empty() {
                 break;
             }
         }
     }
     // ANCHOR_END: drain
+
+    /// Hands the checkpoint to an embedded JavaScript engine (chapter 11): `checkpoint` runs at
+    /// the end of every [`run_ticks_and_microtasks`](Self::run_ticks_and_microtasks), to drain the
+    /// queues the engine keeps itself (its nextTick queue, its promise jobs), so they run exactly
+    /// where chapter 8's own queues do: after every callback.
+    pub fn set_engine_checkpoint(&mut self, checkpoint: fn(&mut Node)) {
+        self.data.engine_checkpoint = Some(checkpoint);
+    }
 
     /// Runs one callback of this layer and then the queues: what Node's `InternalCallbackScope`
     /// does around every callback that comes from the loop.

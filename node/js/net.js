@@ -1,0 +1,3 @@
+'use strict';
+const { notSupported } = require('errors');
+module.exports = new Proxy({}, { get(_, name) { throw notSupported(`net.${String(name)}`); } });
