@@ -37,8 +37,6 @@
 
   return {
     runMain: modules.runMain,
-    runTimeout: timers.runTimeout,
-    runImmediate: timers.runImmediate,
     runTicks: ticks.runTicks,
     processRejections: promises.processRejections,
     onRejection: promises.onRejection,

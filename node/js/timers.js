@@ -1,14 +1,13 @@
 // setTimeout, setInterval, setImmediate and their Timeout and Immediate objects, as Node's
 // lib/timers.js and lib/internal/timers.js shape them. The lists themselves are chapter 8's, in
-// Rust: a Timeout here holds the key of its entry there (`kKey`), and the loop calls
-// `runTimeout(timeout)` when it is due.
+// Rust: a Timeout here holds the key of its entry there (`_key`), and the loop calls its
+// callback, with `this` the Timeout, when it is due. A key goes stale once the timer has fired
+// or been cleared, so nothing here needs to run when a timer fires.
 'use strict';
 
 const { validateFunction } = require('errors');
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
-const kKey = Symbol('key');
-const kRefed = Symbol('refed');
 const kId = Symbol('asyncId');
 const kNone = -1;
 
@@ -30,48 +29,48 @@ function coerceDelay(after) {
   return after;
 }
 
+// A Timeout keeps only what differs from the defaults on its prototype as own properties:
+// creating objects is what a JavaScript interpreter pays most for, and a program may start a
+// million timers.
 class Timeout {
   constructor(callback, after, args, isRepeat) {
-    after = coerceDelay(after);
+    if (!(after >= 1 && after <= TIMEOUT_MAX)) after = coerceDelay(after);
     this._idleTimeout = after;
     this._onTimeout = callback;
-    this._timerArgs = args;
-    this._repeat = isRepeat ? after : null;
-    this._destroyed = false;
-    this[kRefed] = true;
-    this[kId] = ++lastId;
-    this[kKey] = binding.timerStart(this, after, isRepeat);
+    if (args !== undefined) this._timerArgs = args;
+    if (isRepeat) this._repeat = after;
+    this._key = binding.timerStart(this, callback, args, after, isRepeat);
   }
 
   // Starts the timer again from now, with the same delay; a timer that already ran runs again.
   // A cleared timer stays cleared.
   refresh() {
     if (this._idleTimeout < 0) return this;
-    if (this[kKey] !== kNone) binding.timerStop(this[kKey]);
+    binding.timerStop(this._key);
     this._destroyed = false;
-    this[kKey] = binding.timerStart(this, this._idleTimeout, this._repeat !== null);
-    if (!this[kRefed]) binding.timerRef(this[kKey], false);
+    this._key = binding.timerStart(this, this._onTimeout, this._timerArgs, this._idleTimeout, this._repeat !== null);
+    if (!this._refed) binding.timerRef(this._key, false);
     return this;
   }
 
   ref() {
-    if (!this[kRefed]) {
-      this[kRefed] = true;
-      if (this[kKey] !== kNone) binding.timerRef(this[kKey], true);
+    if (!this._refed) {
+      this._refed = true;
+      binding.timerRef(this._key, true);
     }
     return this;
   }
 
   unref() {
-    if (this[kRefed]) {
-      this[kRefed] = false;
-      if (this[kKey] !== kNone) binding.timerRef(this[kKey], false);
+    if (this._refed) {
+      this._refed = false;
+      binding.timerRef(this._key, false);
     }
     return this;
   }
 
   hasRef() {
-    return this[kRefed];
+    return this._refed;
   }
 
   close() {
@@ -80,47 +79,43 @@ class Timeout {
   }
 
   [Symbol.toPrimitive]() {
+    if (this[kId] === undefined) this[kId] = ++lastId;
     knownById.set(this[kId], this);
     return this[kId];
   }
 }
-
-// The loop calls this when a Timeout is due. A one-shot timer's entry is gone by now; if the
-// callback refreshes it, it gets a new one.
-function runTimeout(timer) {
-  if (timer._repeat === null) timer[kKey] = kNone;
-  try {
-    const args = timer._timerArgs;
-    if (args === undefined) timer._onTimeout();
-    else timer._onTimeout(...args);
-  } finally {
-    if (timer._repeat === null && timer[kKey] === kNone && !timer._destroyed) {
-      timer._destroyed = true;
-      knownById.delete(timer[kId]);
-    }
-  }
+Timeout.prototype._timerArgs = undefined;
+Timeout.prototype._repeat = null;
+Timeout.prototype._destroyed = false;
+Timeout.prototype._refed = true;
+Timeout.prototype._key = kNone;
+for (const name of ['_timerArgs', '_repeat', '_destroyed', '_refed', '_key']) {
+  Object.defineProperty(Timeout.prototype, name, { writable: true, enumerable: false });
 }
 
 function unenroll(timer) {
-  if (timer._destroyed && timer[kKey] === kNone) {
-    timer._idleTimeout = -1;
-    return;
-  }
-  if (timer[kKey] !== kNone) binding.timerStop(timer[kKey]);
-  timer[kKey] = kNone;
+  binding.timerStop(timer._key);
+  timer._key = kNone;
   timer._destroyed = true;
   timer._idleTimeout = -1;
-  knownById.delete(timer[kId]);
+  if (timer[kId] !== undefined) knownById.delete(timer[kId]);
 }
 
-function setTimeout(callback, after, ...args) {
-  validateFunction(callback, 'callback');
-  return new Timeout(callback, after, args.length === 0 ? undefined : args, false);
+// The extra arguments of setTimeout(f, ms, ...args), without building an array when there are
+// none (the common case).
+function extraArgs(all, from) {
+  if (all.length <= from) return undefined;
+  return Array.prototype.slice.call(all, from);
 }
 
-function setInterval(callback, repeat, ...args) {
-  validateFunction(callback, 'callback');
-  return new Timeout(callback, repeat, args.length === 0 ? undefined : args, true);
+function setTimeout(callback, after) {
+  if (typeof callback !== 'function') validateFunction(callback, 'callback');
+  return new Timeout(callback, after, arguments.length > 2 ? extraArgs(arguments, 2) : undefined, false);
+}
+
+function setInterval(callback, repeat) {
+  if (typeof callback !== 'function') validateFunction(callback, 'callback');
+  return new Timeout(callback, repeat, arguments.length > 2 ? extraArgs(arguments, 2) : undefined, true);
 }
 
 function clearTimeout(timer) {
@@ -141,57 +136,47 @@ function clearTimeout(timer) {
 class Immediate {
   constructor(callback, args) {
     this._onImmediate = callback;
-    this._argv = args;
-    this._destroyed = false;
-    this[kRefed] = true;
-    this[kKey] = binding.immediateStart(this);
+    if (args !== undefined) this._argv = args;
+    this._key = binding.immediateStart(this, callback, args);
   }
 
   ref() {
-    if (!this._destroyed && !this[kRefed]) {
-      this[kRefed] = true;
-      binding.immediateRef(this[kKey], true);
+    if (!this._refed) {
+      this._refed = true;
+      binding.immediateRef(this._key, true);
     }
     return this;
   }
 
   unref() {
-    if (!this._destroyed && this[kRefed]) {
-      this[kRefed] = false;
-      binding.immediateRef(this[kKey], false);
+    if (this._refed) {
+      this._refed = false;
+      binding.immediateRef(this._key, false);
     }
     return this;
   }
 
   hasRef() {
-    return !!this[kRefed];
+    return binding.immediateHasRef(this._key) && this._refed;
   }
 }
-
-// The loop calls this for each immediate of the check phase.
-function runImmediate(immediate) {
-  immediate._destroyed = true;
-  immediate[kRefed] = null;
-  const callback = immediate._onImmediate;
-  try {
-    const argv = immediate._argv;
-    if (argv === undefined) callback.call(immediate);
-    else callback.apply(immediate, argv);
-  } finally {
-    immediate._onImmediate = null;
-  }
+Immediate.prototype._argv = undefined;
+Immediate.prototype._destroyed = false;
+Immediate.prototype._refed = true;
+for (const name of ['_argv', '_destroyed', '_refed']) {
+  Object.defineProperty(Immediate.prototype, name, { writable: true, enumerable: false });
 }
 
-function setImmediate(callback, ...args) {
-  validateFunction(callback, 'callback');
-  return new Immediate(callback, args.length === 0 ? undefined : args);
+function setImmediate(callback) {
+  if (typeof callback !== 'function') validateFunction(callback, 'callback');
+  return new Immediate(callback, arguments.length > 1 ? extraArgs(arguments, 1) : undefined);
 }
 
 function clearImmediate(immediate) {
   if (!immediate || immediate._destroyed || !(immediate instanceof Immediate)) return;
   immediate._destroyed = true;
   immediate._onImmediate = null;
-  binding.immediateStop(immediate[kKey]);
+  binding.immediateStop(immediate._key);
 }
 
 // require('timers/promises'): the promise versions of setTimeout and setImmediate.
@@ -211,7 +196,5 @@ module.exports = {
   clearInterval: clearTimeout,
   setImmediate,
   clearImmediate,
-  runTimeout,
-  runImmediate,
   promises,
 };

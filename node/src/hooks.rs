@@ -30,8 +30,6 @@ macro_rules! hooks {
 
 hooks! {
     run_main => "runMain", "Runs the program's main module.";
-    run_timeout => "runTimeout", "Runs a `Timeout`'s callback (Node's `listOnTimeout`, one timer).";
-    run_immediate => "runImmediate", "Runs an `Immediate`'s callback (Node's `processImmediate`, one immediate).";
     run_ticks => "runTicks", "Drains the nextTick queue (the first half of `processTicksAndRejections`).";
     process_rejections => "processRejections", "Emits `unhandledRejection` or throws for promises rejected without a handler; returns whether it ran anything.";
     on_rejection => "onRejection", "Told by the engine when a promise is rejected without a handler, or gets one later.";
