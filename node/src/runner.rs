@@ -58,8 +58,11 @@ pub fn run_file(script: &Path, options: &RunOptions) -> io::Result<Outcome> {
 
     let result = run_program(&mut node, script);
     let trace = trace::take().map(|spans| trace::merge(node.trace(), spans));
-    // The loop's callbacks hold JavaScript values: drop the loop before the engine.
+    // The loop's callbacks and the sockets' callbacks hold JavaScript values: drop them before
+    // the engine, which checks that nothing outlives it.
     drop(node);
+    bindings::net::reset();
+    bindings::timers::reset();
     drop(env::uninstall());
     Ok(Outcome {
         exit_code: result?,

@@ -63,6 +63,15 @@ impl<T> Keys<T> {
         }
     }
 
+    /// The value of a live key, mutably.
+    pub(crate) fn get_mut(&mut self, key: Key) -> Option<&mut T> {
+        let (index, generation) = Self::slot(key)?;
+        match self.slots.get_mut(index)? {
+            (g, Some(value)) if *g & 0x1f_ffff == generation => Some(value),
+            _ => None,
+        }
+    }
+
     /// Removes a live key's value; the key (and every copy of it) is stale from now on.
     pub(crate) fn remove(&mut self, key: Key) -> Option<T> {
         let (index, generation) = Self::slot(key)?;

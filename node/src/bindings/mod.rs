@@ -3,11 +3,13 @@
 //! One file per area; each adds its functions to the object.
 
 pub(crate) mod buffer;
+pub(crate) mod errno;
 pub(crate) mod fs;
 pub(crate) mod keys;
 pub(crate) mod modules;
 pub(crate) mod net;
 pub(crate) mod process;
+pub(crate) mod socket;
 pub(crate) mod stdio;
 pub(crate) mod tasks;
 pub(crate) mod timers;
