@@ -479,20 +479,28 @@ class Server extends EventEmitter {
     }
     port = Number(port);
     if (typeof callback === 'function') this.once('listening', callback);
-    const address = numericHost(host, '::');
+    if (host === undefined || host === null) {
+      this._listen('::', port, backlog); // Node listens on the unspecified address at once
+    } else {
+      // With a host, Node looks it up first (dns.lookup answers a numeric address on the next
+      // tick), so the socket listens one tick later.
+      const address = numericHost(host);
+      process.nextTick(() => this._listen(address, port, backlog));
+    }
+    return this;
+  }
+
+  _listen(address, port, backlog) {
     try {
-      this._key = binding.tcpListen(address, port, backlog, (key, address, remotePort) => {
-        this._onconnection(key);
-      });
+      this._key = binding.tcpListen(address, port, backlog, (key) => this._onconnection(key));
     } catch (err) {
       process.nextTick(() => this.emit('error', err));
-      return this;
+      return;
     }
     if (!this._refed) binding.tcpRef(this._key, false);
     const a = binding.tcpAddress(this._key, false);
     this._address = { address: a[0], family: a[1], port: a[2] };
     process.nextTick(() => this.emit('listening'));
-    return this;
   }
 
   _onconnection(key) {

@@ -34,6 +34,7 @@ function coerceDelay(after) {
 // million timers.
 class Timeout {
   constructor(callback, after, args, isRepeat) {
+    after *= 1; // a numeric string or an object with valueOf counts, as in Node
     if (!(after >= 1 && after <= TIMEOUT_MAX)) after = coerceDelay(after);
     this._idleTimeout = after;
     this._onTimeout = callback;

@@ -39,6 +39,14 @@ struct QueuedWrite {
 /// One TCP handle: a listening socket or a connection.
 struct Tcp {
     handle: Handle,
+    /// Registered with the poller (possibly for nothing yet).
+    registered: bool,
+    /// Waiting in [`PENDING`] for its interest to be applied.
+    queued: bool,
+    /// Fed to the pending phase (libuv's `uv__io_feed`): a shutdown to do there.
+    fed: bool,
+    /// `socket.ref()`/`unref()`: whether it may keep the loop alive.
+    user_ref: bool,
     /// `onconnection(key, address, port)` of a listening socket.
     listening: Option<Callback>,
     /// `onconnect(error)` while a connect is in progress.
@@ -52,12 +60,18 @@ struct Tcp {
 
 thread_local! {
     static TCP: RefCell<Keys<Tcp>> = const { RefCell::new(Keys::new()) };
+    /// Sockets whose interest changed this turn, in the order of their first change.
+    static PENDING: RefCell<Vec<Key>> = const { RefCell::new(Vec::new()) };
+    /// The prepare handle that applies [`PENDING`] right before the poll phase.
+    static FLUSHER: std::cell::Cell<Option<Handle>> = const { std::cell::Cell::new(None) };
     static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; 64 * 1024]);
 }
 
 /// Forgets the previous run's sockets.
 pub(crate) fn reset() {
     TCP.with_borrow_mut(Keys::clear);
+    PENDING.with_borrow_mut(Vec::clear);
+    FLUSHER.set(None);
 }
 
 pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::Result<()> {
@@ -78,16 +92,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
         update_interest(key);
     })?;
     define(ctx, binding, "tcpWrite", tcp_write)?;
-    define(
-        ctx,
-        binding,
-        "tcpShutdown",
-        |ctx: Ctx<'js>, key: Key, done: Function<'js>| {
-            let saved = Persistent::save(&ctx, done);
-            with_tcp(key, |tcp| tcp.shutdown = Some(saved));
-            update_interest(key);
-        },
-    )?;
+    define(ctx, binding, "tcpShutdown", tcp_shutdown)?;
     define(ctx, binding, "tcpClose", tcp_close)?;
     define(
         ctx,
@@ -96,15 +101,8 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
         |ctx: Ctx<'js>, key: Key, peer: bool| address(&ctx, key, peer),
     )?;
     define(ctx, binding, "tcpRef", |key: Key, on: bool| {
-        if let Some(handle) = handle_of(key) {
-            with_loop(|node| {
-                if on {
-                    node.ref_handle(handle)
-                } else {
-                    node.unref(handle)
-                }
-            });
-        }
+        with_tcp(key, |tcp| tcp.user_ref = on);
+        update_interest(key);
     })?;
     define(ctx, binding, "tcpSetNoDelay", |key: Key, on: bool| {
         if let Some(handle) = handle_of(key) {
@@ -133,7 +131,7 @@ fn socket_addr(host: &str, port: u16) -> Option<SocketAddr> {
         .map(|ip| SocketAddr::new(ip, port))
 }
 
-/// Registers a new socket with the loop.
+/// Hands a new socket to the loop.
 fn add(node: &mut Node, fd: OwnedFd, tcp: impl FnOnce(Handle) -> Tcp) -> Key {
     let handle = node.io_init(fd);
     TCP.with_borrow_mut(|t| {
@@ -143,51 +141,132 @@ fn add(node: &mut Node, fd: OwnedFd, tcp: impl FnOnce(Handle) -> Tcp) -> Key {
     })
 }
 
+/// A new socket's bookkeeping, all off.
+fn new_tcp(handle: Handle) -> Tcp {
+    Tcp {
+        handle,
+        registered: false,
+        queued: false,
+        fed: false,
+        user_ref: true,
+        listening: None,
+        connecting: None,
+        reading: None,
+        writes: VecDeque::new(),
+        shutdown: None,
+    }
+}
+
 // ANCHOR: interest
-/// Watches for what the socket waits on, as libuv starts and stops `POLLIN`/`POLLOUT`: readable
-/// while listening or reading, writable while connecting or while writes or a shutdown wait.
-/// A socket waiting on nothing is stopped, and no longer keeps the loop alive.
+/// What the socket waits for: readable while listening or reading, writable while connecting
+/// or while writes or a shutdown wait.
+fn desired(tcp: &Tcp) -> Interest {
+    Interest {
+        readable: tcp.listening.is_some() || tcp.reading.is_some(),
+        writable: tcp.connecting.is_some() || !tcp.writes.is_empty() || tcp.shutdown.is_some(),
+    }
+}
+
+fn is_empty(interest: Interest) -> bool {
+    !interest.readable && !interest.writable
+}
+
+/// From a host function: the socket's interest changed.
 fn update_interest(key: Key) {
-    let Some((handle, interest)) = TCP.with_borrow(|t| {
+    with_loop(|node| changed(node, key));
+}
+
+/// The socket's interest changed. Whether it keeps the loop alive changes now (libuv's
+/// `uv__handle_start`/`stop`); what the poller watches changes right before the next wait, in
+/// the order the sockets changed, as libuv applies its `watcher_queue` at the start of
+/// `uv__io_poll`. That order decides the order of events in the next poll phase: a socket the
+/// kernel already has ready joins epoll's ready list when it is (re)registered.
+fn changed(node: &mut Node, key: Key) {
+    let Some((handle, want, registered, queued, user_ref)) = TCP.with_borrow(|t| {
         t.get(key).map(|tcp| {
-            let readable = tcp.listening.is_some() || tcp.reading.is_some();
-            let writable =
-                tcp.connecting.is_some() || !tcp.writes.is_empty() || tcp.shutdown.is_some();
-            (tcp.handle, Interest { readable, writable })
+            (
+                tcp.handle,
+                desired(tcp),
+                tcp.registered,
+                tcp.queued,
+                tcp.user_ref,
+            )
         })
     }) else {
         return;
     };
-    with_loop(|node| set_interest(node, key, handle, interest));
+    if !is_empty(want) && !registered {
+        // Registered for nothing yet, but active: the loop must not end before the flush.
+        register(
+            node,
+            key,
+            handle,
+            Interest {
+                readable: false,
+                writable: false,
+            },
+        );
+    }
+    if user_ref && !is_empty(want) {
+        node.ref_handle(handle);
+    } else {
+        node.unref(handle);
+    }
+    if !queued {
+        with_tcp(key, |tcp| tcp.queued = true);
+        PENDING.with_borrow_mut(|p| p.push(key));
+        start_flusher(node);
+    }
 }
 
-fn set_interest(node: &mut Node, key: Key, handle: Handle, interest: Interest) {
-    if !interest.readable && !interest.writable {
-        node.io_stop(handle);
-        return;
-    }
+fn register(node: &mut Node, key: Key, handle: Handle, interest: Interest) {
     let started = node.io_start(handle, interest, move |node, _, event| {
         on_event(node, key, event)
     });
-    debug_assert!(
-        started.is_ok(),
-        "a registered socket can change its interest"
-    );
+    debug_assert!(started.is_ok(), "a live socket can be registered");
+    with_tcp(key, |tcp| tcp.registered = true);
+}
+
+fn deregister(node: &mut Node, key: Key, handle: Handle) {
+    node.io_stop(handle);
+    with_tcp(key, |tcp| tcp.registered = false);
+}
+
+/// The prepare handle that applies the changed interests, started with the first socket and
+/// unreferenced: it never keeps the loop alive by itself.
+fn start_flusher(node: &mut Node) {
+    if FLUSHER.get().is_some() {
+        return;
+    }
+    let prepare = node.prepare_init();
+    node.set_name(prepare, "apply socket interests");
+    node.prepare_start(prepare, |node, _| flush(node));
+    node.unref(prepare);
+    FLUSHER.set(Some(prepare));
+}
+
+fn flush(node: &mut Node) {
+    let keys = PENDING.with_borrow_mut(std::mem::take);
+    for key in keys {
+        let Some((handle, want, registered)) = with_tcp(key, |tcp| {
+            tcp.queued = false;
+            (tcp.handle, desired(tcp), tcp.registered)
+        }) else {
+            continue;
+        };
+        if is_empty(want) {
+            if registered {
+                deregister(node, key, handle);
+            }
+        } else {
+            register(node, key, handle, want);
+        }
+    }
 }
 // ANCHOR_END: interest
 
 fn refresh_interest(node: &mut Node, key: Key) {
-    let Some((handle, interest)) = TCP.with_borrow(|t| {
-        t.get(key).map(|tcp| {
-            let readable = tcp.listening.is_some() || tcp.reading.is_some();
-            let writable =
-                tcp.connecting.is_some() || !tcp.writes.is_empty() || tcp.shutdown.is_some();
-            (tcp.handle, Interest { readable, writable })
-        })
-    }) else {
-        return;
-    };
-    set_interest(node, key, handle, interest);
+    changed(node, key);
 }
 
 /// Calls a saved JavaScript function from the loop, then drains the queues (each libuv
@@ -221,13 +300,23 @@ fn on_event(node: &mut Node, key: Key, event: Event) {
         finish_connect(node, key, &onconnect);
         return;
     }
-    if event.readable || event.hangup || event.error {
+    let Some(want) = TCP.with_borrow(|t| t.get(key).map(desired)) else {
+        return;
+    };
+    if is_empty(want) {
+        // Nothing wanted (epoll still reports a peer's shutdown): stop watching, as libuv
+        // drops an fd it gets an event for but no longer watches.
+        if let Some(handle) = handle_of(key) {
+            deregister(node, key, handle);
+        }
+        return;
+    }
+    if want.readable && (event.readable || event.hangup || event.error) {
         read_some(node, key);
     }
-    if event.writable || event.hangup || event.error {
+    if want.writable && (event.writable || event.hangup || event.error) {
         flush_writes(node, key);
     }
-    refresh_interest(node, key);
 }
 // ANCHOR_END: on_event
 
@@ -244,14 +333,7 @@ fn accept_all(node: &mut Node, key: Key, onconnection: &Callback) {
             Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED) => continue,
             Err(_) => return,
         };
-        let client = add(node, fd, |handle| Tcp {
-            handle,
-            listening: None,
-            connecting: None,
-            reading: None,
-            writes: VecDeque::new(),
-            shutdown: None,
-        });
+        let client = add(node, fd, new_tcp);
         call_back(node, "connection", onconnection, |ctx| {
             let (address, port) = match peer {
                 Some(addr) => (addr.ip().to_string(), addr.port()),
@@ -382,6 +464,30 @@ fn flush_writes(node: &mut Node, key: Key) {
 }
 // (the read/write helpers above are libuv's stream.c, in Rust)
 
+/// `binding.tcpShutdown(key, oncomplete)`: ends our side once the queued writes are out. With
+/// nothing queued, libuv does it in the pending phase (`uv_shutdown` feeds the socket to the
+/// pending queue, which libuv >= 1.45 runs right after the poll phase too): a shutdown asked for
+/// by an I/O callback completes in the same turn, before the check phase.
+fn tcp_shutdown<'js>(ctx: Ctx<'js>, key: Key, oncomplete: Function<'js>) {
+    let saved = Persistent::save(&ctx, oncomplete);
+    let feed = with_tcp(key, |tcp| {
+        tcp.shutdown = Some(saved);
+        let feed = tcp.writes.is_empty() && !tcp.fed;
+        tcp.fed |= feed;
+        feed
+    });
+    if feed == Some(true) {
+        with_loop(|node| {
+            node.queue_pending(move |node| {
+                with_tcp(key, |tcp| tcp.fed = false);
+                flush_writes(node, key);
+                refresh_interest(node, key);
+            })
+        });
+    }
+    update_interest(key);
+}
+
 /// `binding.tcpListen(host, port, backlog, onconnection)`: bind and listen now (Node does too,
 /// and emits `'listening'` on the next tick); returns the key.
 fn tcp_listen<'js>(
@@ -407,12 +513,8 @@ fn tcp_listen<'js>(
     let saved = Persistent::save(&ctx, onconnection);
     let key = with_loop(|node| {
         add(node, fd, |handle| Tcp {
-            handle,
             listening: Some(saved),
-            connecting: None,
-            reading: None,
-            writes: VecDeque::new(),
-            shutdown: None,
+            ..new_tcp(handle)
         })
     });
     update_interest(key);
@@ -445,12 +547,8 @@ fn tcp_connect<'js>(
     let saved = Persistent::save(&ctx, onconnect);
     let key = with_loop(|node| {
         add(node, fd, |handle| Tcp {
-            handle,
-            listening: None,
             connecting: Some(saved),
-            reading: None,
-            writes: VecDeque::new(),
-            shutdown: None,
+            ..new_tcp(handle)
         })
     });
     update_interest(key);
