@@ -78,6 +78,11 @@ pub struct Loop<D = (), P: Poller = DefaultPoller> {
     pub(crate) stop_flag: bool,
     /// The recorded phases and callbacks, when tracing.
     pub(crate) trace: Option<Trace>,
+    /// Chapter 9's thread pool, started by the first `queue_work`: its workers, its async
+    /// handle and the `after_work` callbacks still to run. Type-erased (`Box<dyn Any>`) so
+    /// that this chapter's loop does not depend on a later chapter; dropping the loop drops
+    /// it, which stops and joins the workers.
+    pub(crate) threadpool: Option<Box<dyn std::any::Any>>,
 }
 
 impl<D: Default> Loop<D> {
@@ -111,6 +116,7 @@ impl<D, P: Poller> Loop<D, P> {
             starts: 0,
             stop_flag: false,
             trace: None,
+            threadpool: None,
         })
     }
 

@@ -29,16 +29,16 @@ pub struct Puzzle {
 
 /// The lines a port prints, shared by its callbacks (`console.log`).
 #[derive(Clone, Default)]
-struct Console(Rc<RefCell<Vec<String>>>);
+pub(crate) struct Console(Rc<RefCell<Vec<String>>>);
 
 impl Console {
-    fn log(&self, line: impl Into<String>) {
+    pub(crate) fn log(&self, line: impl Into<String>) {
         self.0.borrow_mut().push(line.into());
     }
 
     /// A callback that only logs `line`: `node.next_tick(c.say("nextTick 1"))` reads like the
     /// JS `process.nextTick(() => console.log('nextTick 1'))`.
-    fn say(&self, line: &'static str) -> impl FnMut(&mut Node) + 'static {
+    pub(crate) fn say(&self, line: &'static str) -> impl FnMut(&mut Node) + 'static {
         let console = self.clone();
         move |_| console.log(line)
     }
@@ -96,7 +96,7 @@ pub const PUZZLES: &[Puzzle] = &[
 
 /// Boots a loop, runs `main` as the main script, runs the loop to the end, then `exit` (Node's
 /// `process.on('exit')`), and returns what was printed.
-fn node_program(
+pub(crate) fn node_program(
     main: impl FnOnce(&mut Node, &Console),
     exit: impl FnOnce(&Console),
 ) -> io::Result<Vec<String>> {
@@ -109,7 +109,7 @@ fn node_program(
     Ok(console.lines())
 }
 
-fn no_exit(_: &Console) {}
+pub(crate) fn no_exit(_: &Console) {}
 
 // ANCHOR: p02
 fn p02() -> io::Result<Vec<String>> {

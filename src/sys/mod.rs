@@ -27,6 +27,7 @@
 
 pub mod limits;
 pub mod net;
+pub mod pipe;
 pub mod signal;
 
 use std::io;
