@@ -20,6 +20,8 @@ const builtins = {
   },
   'timers/promises': () => require('timers').promises,
   fs: () => require('fs'),
+  'fs/promises': () => require('fs').promises,
+  dns: () => require('dns'),
   net: () => require('net'),
   os: () => require('os'),
   util: () => require('util'),
@@ -32,7 +34,7 @@ const builtins = {
 // Node's other built-ins: asking for one is a clear error, not "cannot find module".
 const knownElsewhere = new Set([
   'assert', 'async_hooks', 'child_process', 'cluster', 'crypto', 'dgram', 'diagnostics_channel',
-  'dns', 'domain', 'fs/promises', 'http', 'http2', 'https', 'inspector', 'module', 'perf_hooks',
+  'dns/promises', 'domain', 'http', 'http2', 'https', 'inspector', 'module', 'perf_hooks',
   'punycode', 'querystring', 'readline', 'repl', 'stream', 'test', 'tls', 'trace_events', 'tty',
   'url', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib',
 ]);

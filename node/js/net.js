@@ -21,12 +21,14 @@ function isIP(host) {
   return 0;
 }
 
-// The hosts this runtime can reach without a DNS lookup.
-function numericHost(host, fallback) {
-  if (host === undefined || host === null || host === '') return fallback;
-  if (isIP(host)) return host;
-  if (host === 'localhost') return '127.0.0.1';
-  throw notSupported(`DNS lookups (host '${host}'); use an IP address`);
+// Calls `then(address)` with a host's address: a numeric one on the next tick (as Node's
+// dns.lookup answers it), a name once chapter 9's pool has looked it up (a poll phase later).
+function resolve(host, onError, then) {
+  if (isIP(host)) {
+    process.nextTick(then, host);
+    return;
+  }
+  require('dns').lookup(host, (err, address) => (err ? onError(err) : then(address)));
 }
 
 function toBytes(chunk, encoding) {
@@ -106,7 +108,7 @@ class Socket extends EventEmitter {
       this.destroyed = false;
     }
     if (typeof listener === 'function') this.once('connect', listener);
-    const host = numericHost(options.host, '127.0.0.1');
+    const host = options.host || 'localhost';
     const port = Number(options.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       const err = new RangeError(`Port should be >= 0 and < 65536. Received ${options.port}.`);
@@ -114,10 +116,13 @@ class Socket extends EventEmitter {
       throw err;
     }
     this.connecting = true;
-    this._host = host;
     this._port = port;
-    // Node connects to a numeric address on the next tick (a name waits for its DNS lookup).
-    process.nextTick(() => {
+    // Node connects to a numeric address on the next tick, to a name after its DNS lookup.
+    resolve(host, (err) => {
+      if (this.connecting && !this.destroyed) this.destroy(err);
+    }, (address) => {
+      if (!isIP(host)) this.emit('lookup', null, address, isIP(address), host);
+      this._host = address;
       if (this.connecting && !this.destroyed) this._internalConnect();
     });
     return this;
@@ -483,9 +488,8 @@ class Server extends EventEmitter {
       this._listen('::', port, backlog); // Node listens on the unspecified address at once
     } else {
       // With a host, Node looks it up first (dns.lookup answers a numeric address on the next
-      // tick), so the socket listens one tick later.
-      const address = numericHost(host);
-      process.nextTick(() => this._listen(address, port, backlog));
+      // tick), so the socket listens one tick later, or after the lookup.
+      resolve(host, (err) => this.emit('error', err), (address) => this._listen(address, port, backlog));
     }
     return this;
   }

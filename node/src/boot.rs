@@ -13,6 +13,7 @@ use rquickjs::{Context, Ctx, Function, Object, Runtime, Value};
 pub(crate) const LIBRARY: &[(&str, &str)] = &[
     ("buffer", include_str!("../js/buffer.js")),
     ("console", include_str!("../js/console.js")),
+    ("dns", include_str!("../js/dns.js")),
     ("errors", include_str!("../js/errors.js")),
     ("events", include_str!("../js/events.js")),
     ("fs", include_str!("../js/fs.js")),

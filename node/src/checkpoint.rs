@@ -14,7 +14,7 @@ use crate::env::{enter, jobs_pending};
 use crate::hooks::Hooks;
 use crate::scope::{exiting, report, take_failed};
 use crate::trace;
-use eventloops::ch08_ticks::Node;
+use eventloops::ch08_ticks::{DrainPoint, Node};
 use rquickjs::Ctx;
 use std::cell::Cell;
 
@@ -44,9 +44,14 @@ pub(crate) fn reset() {
 
 // ANCHOR: checkpoint
 /// Runs after every callback of the loop (chapter 8's `Node` calls it).
-pub(crate) fn checkpoint(node: &mut Node) {
-    if exiting().is_some() || take_failed() {
-        return; // a callback that threw gets no drain: the next callback's drain runs its ticks
+pub(crate) fn checkpoint(node: &mut Node, point: DrainPoint) {
+    if exiting().is_some() {
+        return;
+    }
+    if take_failed() && point == DrainPoint::BetweenCallbacks {
+        // A timer or immediate threw: Node restarts its timer (or immediate) loop, so the next
+        // one runs before the ticks the failing one queued.
+        return;
     }
     if !TICK_SCHEDULED.get() && !REJECTION_TO_WARN.get() && !jobs_pending() {
         return; // the common case, decided without entering the engine

@@ -156,7 +156,7 @@ impl Node {
                 continue; // cleared
             };
             if ran_one {
-                self.run_ticks_and_microtasks();
+                self.run_ticks_and_microtasks_between();
             }
             ran_one = true;
             self.data.callbacks += 1;

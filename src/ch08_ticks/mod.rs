@@ -17,7 +17,7 @@ pub mod node;
 pub mod timers;
 
 pub use immediates::Immediate;
-pub use node::{Node, NodeState, Task};
+pub use node::{DrainPoint, Node, NodeState, Task};
 pub use timers::Timeout;
 pub mod bench;
 pub mod puzzles;
