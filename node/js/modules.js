@@ -154,7 +154,7 @@ function makeRequire(module) {
 
 function load(module) {
   const { filename } = module;
-  if (filename.endsWith('.mjs')) throw notSupported(`ES modules (${filename})`);
+  if (filename.endsWith('.mjs')) throw notSupported(`require() of an ES module (${filename})`);
   const source = binding.readFileUtf8(filename);
   if (filename.endsWith('.json')) {
     module.exports = JSON.parse(source);
@@ -165,10 +165,23 @@ function load(module) {
   module.loaded = true;
 }
 
+// What an ES module's `import` of a built-in or a CommonJS file gets (src/bindings/esm.rs).
+Object.defineProperty(globalThis, Symbol.for('ch11.require'), {
+  value: (specifier) => requireFrom(undefined, specifier),
+});
+
 // Runs the program: `node file.js` resolves file.js against the current directory.
 function runMain(file) {
   const filename = resolveFile(path.resolve(file));
   if (filename === undefined) throw notFound(path.resolve(file));
+  if (filename.endsWith('.mjs')) {
+    // Node's ES module loader reads the file asynchronously and evaluates the module inside a
+    // promise job: the module's microtasks run before its nextTicks.
+    process.argv[1] = filename;
+    require('fs').promises.readFile(filename, 'utf8')
+      .then((source) => binding.evaluateModule(filename, source));
+    return;
+  }
   mainModule = new Module(filename, null);
   mainModule.id = '.';
   cache[filename] = mainModule;

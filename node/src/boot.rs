@@ -47,6 +47,7 @@ pub(crate) fn boot(argv: Vec<String>) -> rquickjs::Result<()> {
         Hooks::from_object(&ctx, &exported)
     })?;
     runtime.set_host_promise_rejection_tracker(Some(Box::new(bindings::tasks::on_rejection)));
+    runtime.set_loader(bindings::esm::Resolve, bindings::esm::Load);
     env::install(Engine {
         hooks,
         context,

@@ -1,4 +1,5 @@
-//! Conformance: every program in `tests/node-ordering/` runs unchanged on `ch11-node` and
+//! Conformance: every program in `tests/node-ordering/` (`.js`, and `.mjs` for ES modules)
+//! runs unchanged on `ch11-node` and
 //! prints exactly what Node.js printed (`NN-name.expected`), and exits with Node's exit code
 //! (`NN-name.exit` when it is not 0). stderr is not compared: error messages and stack traces
 //! are the engine's own.
@@ -15,16 +16,21 @@ fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/node-ordering")
 }
 
-/// Every program, by name without `.js`, in file order.
+/// Every program, by file name, in file order.
 fn programs() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|p| p.extension().is_some_and(|e| e == "js" || e == "mjs"))
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     names.sort();
     names
+}
+
+/// `NN-name` of `NN-name.js` or `NN-name.mjs`.
+fn stem(file: &str) -> &str {
+    file.rsplit_once('.').map_or(file, |(stem, _)| stem)
 }
 
 struct Expected {
@@ -32,7 +38,8 @@ struct Expected {
     code: i32,
 }
 
-fn expected(name: &str) -> Expected {
+fn expected(file: &str) -> Expected {
+    let name = stem(file);
     let stdout = std::fs::read_to_string(dir().join(format!("{name}.expected")))
         .unwrap_or_else(|e| panic!("{name}.expected: {e}"));
     let code = std::fs::read_to_string(dir().join(format!("{name}.exit")))
@@ -41,11 +48,11 @@ fn expected(name: &str) -> Expected {
     Expected { stdout, code }
 }
 
-/// Runs `program name.js` in the programs' directory, killing it if it outlives a generous
-/// limit (a program that never ends is a failure, not a hung test).
-fn run(program: &str, name: &str) -> Output {
+/// Runs `program file` in the programs' directory, killing it if it outlives a generous limit
+/// (a program that never ends is a failure, not a hung test).
+fn run(program: &str, file: &str) -> Output {
     let mut child = Command::new(program)
-        .arg(format!("{name}.js"))
+        .arg(file)
         .current_dir(dir())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -126,10 +133,11 @@ fn node_still_prints_the_recorded_output() {
 
 #[test]
 fn every_program_has_its_recording() {
-    for name in programs() {
+    for file in programs() {
+        let name = stem(&file);
         assert!(
             dir().join(format!("{name}.expected")).is_file(),
-            "{name}.js has no .expected"
+            "{file} has no {name}.expected"
         );
     }
 }

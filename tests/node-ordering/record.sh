@@ -4,7 +4,7 @@
 # spinners, and its output and exit code must be the same every time. Writes NN-name.expected
 # and, when the exit code is not 0, NN-name.exit.
 #
-# Usage: bash tests/node-ordering/record.sh 50-await-vs-then.js [more.js ...]
+# Usage: bash tests/node-ordering/record.sh 50-await-vs-then.js [more.js or .mjs ...]
 # RUNS=5 for a quick look while writing a program.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,7 +16,8 @@ stop_spinners() {
 }
 trap stop_spinners EXIT
 for js in "$@"; do
-    name=$(basename "$js" .js)
+    file=$(basename "$js")
+    name=${file%.*}
     first=""
     for mode in alone contended; do
         if [ "$mode" = contended ]; then
@@ -24,7 +25,7 @@ for js in "$@"; do
         fi
         for _ in $(seq "$runs"); do
             set +e
-            out=$(node "$name.js" 2>/dev/null)
+            out=$(node "$file" 2>/dev/null)
             code=$?
             set -e
             this="$out"$'\n'"exit $code"
@@ -38,7 +39,7 @@ for js in "$@"; do
         done
         stop_spinners
     done
-    node "$name.js" > "$name.expected" 2>/dev/null && code=0 || code=$?
+    node "$file" > "$name.expected" 2>/dev/null && code=0 || code=$?
     if [ "$code" -ne 0 ]; then echo "$code" > "$name.exit"; else rm -f "$name.exit"; fi
     echo "$name: stable over $((2 * runs)) runs, exit $code"
 done

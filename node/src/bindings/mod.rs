@@ -4,6 +4,7 @@
 
 pub(crate) mod buffer;
 pub(crate) mod errno;
+pub(crate) mod esm;
 pub(crate) mod fs;
 pub(crate) mod keys;
 pub(crate) mod modules;
@@ -28,6 +29,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, argv: Vec<String>) -> rquickjs::Resul
     buffer::install(ctx, &binding)?;
     fs::install(ctx, &binding)?;
     net::install(ctx, &binding)?;
+    esm::install(ctx, &binding)?;
     Ok(binding)
 }
 
