@@ -2,7 +2,7 @@
 //! the book's loop with QuickJS as the engine.
 
 use clap::Parser;
-use eventloops_node::{RunOptions, compare, run_file};
+use eventloops_node::{RunOptions, compare, run_file, trace};
 use std::path::PathBuf;
 
 /// Run a JavaScript file the way `node file.js` does, on the book's event loop (chapter 8's
@@ -43,7 +43,7 @@ fn main() {
     };
     if let (Some(path), Some(trace)) = (args.trace, outcome.trace) {
         let title = format!("ch11-node {}", args.script.display());
-        if let Err(e) = std::fs::write(&path, trace.to_svg(&title)) {
+        if let Err(e) = std::fs::write(&path, trace::to_svg(&trace, &title)) {
             eprintln!("ch11-node: writing {}: {e}", path.display());
         }
     }

@@ -9,7 +9,7 @@ use crate::env::{self, enter};
 use crate::hooks::Hooks;
 use crate::scope::{self, exiting, make_callback};
 use crate::trace::{self, What};
-use eventloops::ch07_phases::{RunMode, Trace};
+use eventloops::ch07_phases::RunMode;
 use eventloops::ch08_ticks::Node;
 use std::io;
 use std::path::Path;
@@ -28,8 +28,8 @@ pub struct RunOptions {
 pub struct Outcome {
     /// The process exit code Node would have exited with.
     pub exit_code: i32,
-    /// The timeline, when tracing.
-    pub trace: Option<Trace>,
+    /// The timeline, when tracing: draw it with [`trace::to_svg`](crate::trace::to_svg).
+    pub trace: Option<Vec<trace::Step>>,
 }
 
 // ANCHOR: run_file

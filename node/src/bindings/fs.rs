@@ -26,7 +26,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
             let done = Persistent::save(&ctx, done);
             let started = with_loop(|node| {
                 node.read_file(path, move |node, result| {
-                    finish(node, "readFile", &done, |ctx| match result {
+                    finish(node, "fs.readFile callback", &done, |ctx| match result {
                         Ok(bytes) => Ok(vec![
                             Value::new_null(ctx.clone()),
                             TypedArray::<u8>::new(ctx.clone(), bytes)?.into_value(),
@@ -47,7 +47,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
             let bytes = super::buffer::bytes_of(&bytes);
             let started = with_loop(|node| {
                 node.write_file(path, bytes, move |node, result| {
-                    finish(node, "writeFile", &done, |ctx| match result {
+                    finish(node, "fs.writeFile callback", &done, |ctx| match result {
                         Ok(()) => Ok(vec![Value::new_null(ctx.clone())]),
                         Err(e) => Ok(vec![error(ctx, &e)?]),
                     })
@@ -64,7 +64,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
             let done = Persistent::save(&ctx, done);
             let started = with_loop(|node| {
                 node.stat(path, move |node, result| {
-                    finish(node, "stat", &done, |ctx| match result {
+                    finish(node, "fs.stat callback", &done, |ctx| match result {
                         Ok(stat) => Ok(vec![Value::new_null(ctx.clone()), stat_array(ctx, &stat)?]),
                         Err(e) => Ok(vec![error(ctx, &e)?]),
                     })
@@ -81,7 +81,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
             let done = Persistent::save(&ctx, done);
             let started = with_loop(|node| {
                 node.unlink(path, move |node, result| {
-                    finish(node, "unlink", &done, |ctx| match result {
+                    finish(node, "fs.unlink callback", &done, |ctx| match result {
                         Ok(()) => Ok(vec![Value::new_null(ctx.clone())]),
                         Err(e) => Ok(vec![error(ctx, &e)?]),
                     })
@@ -225,7 +225,7 @@ fn dns_lookup<'js>(ctx: Ctx<'js>, host: String, done: Function<'js>) -> rquickjs
     let done = Persistent::save(&ctx, done);
     let started = with_loop(|node| {
         node.lookup(&host, move |node, result| {
-            finish(node, "dns.lookup", &done, |ctx| match result {
+            finish(node, "dns.lookup callback", &done, |ctx| match result {
                 Ok(addresses) => {
                     let list = Array::new(ctx.clone())?;
                     for (i, ip) in addresses.iter().enumerate() {

@@ -62,6 +62,8 @@ thread_local! {
     static TCP: RefCell<Keys<Tcp>> = const { RefCell::new(Keys::new()) };
     /// Sockets whose interest changed this turn, in the order of their first change.
     static PENDING: RefCell<Vec<Key>> = const { RefCell::new(Vec::new()) };
+    /// Set while a callback from the pending phase runs (for the trace).
+    static IN_PENDING_PHASE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The prepare handle that applies [`PENDING`] right before the poll phase.
     static FLUSHER: std::cell::Cell<Option<Handle>> = const { std::cell::Cell::new(None) };
     static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; 64 * 1024]);
@@ -277,7 +279,12 @@ fn call_back(
     callback: &Callback,
     args: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Vec<Value<'js>>>,
 ) {
-    make_callback(node, What::Io(label.to_string()), |ctx, _| {
+    let what = if IN_PENDING_PHASE.get() {
+        What::Pending(label.to_string())
+    } else {
+        What::Io(label.to_string())
+    };
+    make_callback(node, what, |ctx, _| {
         let function = callback.clone().restore(ctx)?;
         let args = args(ctx)?;
         let mut call = rquickjs::function::Args::new(ctx.clone(), args.len());
@@ -334,7 +341,7 @@ fn accept_all(node: &mut Node, key: Key, onconnection: &Callback) {
             Err(_) => return,
         };
         let client = add(node, fd, new_tcp);
-        call_back(node, "connection", onconnection, |ctx| {
+        call_back(node, "net: connection", onconnection, |ctx| {
             let (address, port) = match peer {
                 Some(addr) => (addr.ip().to_string(), addr.port()),
                 None => (String::new(), 0),
@@ -357,7 +364,7 @@ fn finish_connect(node: &mut Node, key: Key, onconnect: &Callback) {
         None => None,
     };
     refresh_interest(node, key);
-    call_back(node, "connect", onconnect, |ctx| {
+    call_back(node, "net: connect", onconnect, |ctx| {
         Ok(vec![match error {
             Some(e) => net_error(ctx, &e, "connect", "")?,
             None => Value::new_null(ctx.clone()),
@@ -382,14 +389,14 @@ fn read_some(node: &mut Node, key: Key) {
                 // End of file: libuv stops reading and reports UV_EOF.
                 with_tcp(key, |tcp| tcp.reading = None);
                 refresh_interest(node, key);
-                call_back(node, "end of file", &onread, |ctx| {
+                call_back(node, "net: end of file", &onread, |ctx| {
                     Ok(vec![Value::new_null(ctx.clone())])
                 });
                 return;
             }
             Ok(bytes) => {
                 let partial = bytes.len() < 64 * 1024;
-                call_back(node, "data", &onread, |ctx| {
+                call_back(node, "net: data", &onread, |ctx| {
                     Ok(vec![
                         TypedArray::<u8>::new(ctx.clone(), bytes)?.into_value(),
                     ])
@@ -403,7 +410,7 @@ fn read_some(node: &mut Node, key: Key) {
             Err(e) => {
                 with_tcp(key, |tcp| tcp.reading = None);
                 refresh_interest(node, key);
-                call_back(node, "read error", &onread, |ctx| {
+                call_back(node, "net: read error", &onread, |ctx| {
                     Ok(vec![net_error(ctx, &e, "read", "")?])
                 });
                 return;
@@ -439,7 +446,7 @@ fn flush_writes(node: &mut Node, key: Key) {
         }
     });
     for (done, error) in finished {
-        call_back(node, "write done", &done, |ctx| {
+        call_back(node, "net: write done", &done, |ctx| {
             Ok(vec![match &error {
                 Some(e) => net_error(ctx, e, "write", "")?,
                 None => Value::new_null(ctx.clone()),
@@ -455,7 +462,7 @@ fn flush_writes(node: &mut Node, key: Key) {
     };
     let result = node.io_fd(handle).map_or(Ok(()), socket::shutdown_write);
     refresh_interest(node, key);
-    call_back(node, "shutdown done", &done, |ctx| {
+    call_back(node, "net: shutdown done", &done, |ctx| {
         Ok(vec![match &result {
             Err(e) => net_error(ctx, e, "shutdown", "")?,
             Ok(()) => Value::new_null(ctx.clone()),
@@ -480,7 +487,9 @@ fn tcp_shutdown<'js>(ctx: Ctx<'js>, key: Key, oncomplete: Function<'js>) {
         with_loop(|node| {
             node.queue_pending(move |node| {
                 with_tcp(key, |tcp| tcp.fed = false);
+                IN_PENDING_PHASE.set(true);
                 flush_writes(node, key);
+                IN_PENDING_PHASE.set(false);
                 refresh_interest(node, key);
             })
         });
@@ -617,7 +626,7 @@ fn tcp_close<'js>(ctx: Ctx<'js>, key: Key, onclose: Opt<Function<'js>>) {
     with_loop(|node| {
         node.close(tcp.handle, move |node, _| {
             if let Some(onclose) = onclose {
-                make_callback(node, What::Close("close".into()), |ctx, _| {
+                make_callback(node, What::Close("net: close".into()), |ctx, _| {
                     onclose.restore(ctx)?.call::<_, ()>(())
                 });
                 node.run_ticks_and_microtasks();

@@ -8,6 +8,7 @@ use std::io::Write;
 
 /// Writes to stdout. A closed stdout (`| head`) is ignored, as Node ignores EPIPE on it.
 pub(crate) fn write_stdout(text: &str) {
+    crate::trace::printed(text);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();

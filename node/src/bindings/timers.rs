@@ -43,6 +43,7 @@ impl SavedCall {
         if trace::wanted() {
             trace::label(function_name(&function));
         }
+        // (the kind of callback, setTimeout or setImmediate, is added by `trace::finish`)
         let extra = match &self.args {
             Some(args) => args.clone().restore(ctx)?.len(),
             None => 0,
