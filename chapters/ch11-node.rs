@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// code are Node's; `--trace` draws the run as a phase timeline, `--compare` runs `node` too
 /// and shows both outputs side by side.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// The program to run (CommonJS, like `node program.js`).
     script: PathBuf,
@@ -33,6 +33,7 @@ fn main() {
     let options = RunOptions {
         args: args.args,
         trace: args.trace.is_some(),
+        ..RunOptions::default()
     };
     let outcome = match run_file(&args.script, &options) {
         Ok(outcome) => outcome,

@@ -43,7 +43,6 @@
     fatalException: (err) => errors.triggerUncaughtException(err, false),
     emitBeforeExit,
     emitExit,
-    callback: (fn, ...args) => fn(...args),
     require: internalRequire,
   };
 })

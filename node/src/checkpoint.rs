@@ -12,6 +12,7 @@
 
 use crate::env::{enter, jobs_pending};
 use crate::hooks::Hooks;
+use crate::plugins::{self, MicrotaskQueues, Thrown};
 use crate::scope::{exiting, report, take_failed};
 use crate::trace;
 use eventloops::ch08_ticks::{DrainPoint, Node};
@@ -57,40 +58,76 @@ pub(crate) fn checkpoint(node: &mut Node, point: DrainPoint) {
         return; // the common case, decided without entering the engine
     }
     let started = trace::start(node);
-    enter(node, |ctx, hooks| drain(&ctx, hooks));
+    let drain_with = plugins::active().drain;
+    enter(node, |ctx, hooks| {
+        drain_with(&mut EngineQueues { ctx, hooks })
+    });
     trace::finish(node, trace::What::Microtasks, started);
 }
 
-fn drain<'js>(ctx: &Ctx<'js>, hooks: &Hooks) {
+/// Node's `processTicksAndRejections`: every nextTick, then every promise job, and again while
+/// either has work; then the promises rejected with no handler, which may queue more.
+pub fn drain(q: &mut dyn MicrotaskQueues) {
     loop {
-        // 1. Every nextTick, including those queued meanwhile.
-        if TICK_SCHEDULED.get() {
-            let ran = Hooks::get(ctx, &hooks.run_ticks).and_then(|f| f.call::<_, ()>(()));
-            if let Err(error) = ran {
-                report(ctx, hooks, error); // the rest of the queue waits for the next drain
+        if q.tick_scheduled() && q.run_ticks().is_err() {
+            return; // the rest of the ticks wait for the next drain
+        }
+        while q.run_job() {
+            if q.exiting() {
                 return;
             }
         }
-        // 2. Every promise job, including those queued meanwhile.
-        while ctx.execute_pending_job() {
-            if exiting().is_some() {
-                return;
-            }
-        }
-        // 3. Promises rejected with no handler: 'unhandledRejection', or an uncaught exception.
         let mut ran = false;
-        if REJECTION_TO_WARN.get() {
-            match Hooks::get(ctx, &hooks.process_rejections).and_then(|f| f.call::<_, bool>(())) {
+        if q.rejection_to_warn() {
+            match q.process_rejections() {
                 Ok(r) => ran = r,
-                Err(error) => {
-                    report(ctx, hooks, error);
-                    return;
-                }
+                Err(Thrown) => return,
             }
         }
-        if exiting().is_some() || (!TICK_SCHEDULED.get() && !ran) {
+        if q.exiting() || (!q.tick_scheduled() && !ran) {
             return;
         }
     }
 }
 // ANCHOR_END: checkpoint
+
+/// The queues of the running engine.
+struct EngineQueues<'a, 'js> {
+    ctx: Ctx<'js>,
+    hooks: &'a Hooks,
+}
+
+impl MicrotaskQueues for EngineQueues<'_, '_> {
+    fn tick_scheduled(&self) -> bool {
+        TICK_SCHEDULED.get()
+    }
+
+    fn run_ticks(&mut self) -> Result<(), Thrown> {
+        let ran = Hooks::get(&self.ctx, &self.hooks.run_ticks).and_then(|f| f.call::<_, ()>(()));
+        ran.map_err(|error| {
+            report(&self.ctx, self.hooks, error);
+            Thrown
+        })
+    }
+
+    fn run_job(&mut self) -> bool {
+        self.ctx.execute_pending_job()
+    }
+
+    fn rejection_to_warn(&self) -> bool {
+        REJECTION_TO_WARN.get()
+    }
+
+    fn process_rejections(&mut self) -> Result<bool, Thrown> {
+        let ran = Hooks::get(&self.ctx, &self.hooks.process_rejections)
+            .and_then(|f| f.call::<_, bool>(()));
+        ran.map_err(|error| {
+            report(&self.ctx, self.hooks, error);
+            Thrown
+        })
+    }
+
+    fn exiting(&self) -> bool {
+        exiting().is_some()
+    }
+}

@@ -36,7 +36,6 @@ hooks! {
     fatal_exception => "fatalException", "`process._fatalException`: `'uncaughtException'` or death.";
     before_exit => "emitBeforeExit", "Emits `'beforeExit'` (the loop ran dry).";
     exit => "emitExit", "Emits `'exit'` and returns the exit code.";
-    callback => "callback", "Calls a function with arguments: how I/O callbacks enter JavaScript.";
 }
 
 impl Hooks {

@@ -24,8 +24,12 @@ mod checkpoint;
 pub mod compare;
 mod env;
 mod hooks;
+pub mod plugins;
 mod runner;
 mod scope;
 pub mod trace;
 
-pub use runner::{Outcome, RunOptions, run_file};
+pub use bindings::net::read_some;
+pub use checkpoint::drain;
+pub use plugins::{MicrotaskQueues, Plugins, Program, SocketReader, Thrown};
+pub use runner::{Outcome, RunOptions, run_file, run_to_the_end};

@@ -7,6 +7,7 @@ use crate::boot;
 use crate::checkpoint::{self, checkpoint};
 use crate::env::{self, enter};
 use crate::hooks::Hooks;
+use crate::plugins::{self, Plugins, Program};
 use crate::scope::{self, exiting, make_callback};
 use crate::trace::{self, What};
 use eventloops::ch07_phases::RunMode;
@@ -15,12 +16,16 @@ use std::io;
 use std::path::Path;
 
 /// How to run a program.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct RunOptions {
     /// Arguments after the script's name (`process.argv.slice(2)`).
     pub args: Vec<String>,
     /// Record the run as a phase timeline.
     pub trace: bool,
+    /// Keep what the program prints on stdout in [`Outcome::stdout`] instead of printing it.
+    pub capture_stdout: bool,
+    /// The functions the run uses for three of its decisions (the exercises swap in theirs).
+    pub plugins: Plugins,
 }
 
 /// How a program ended.
@@ -30,6 +35,8 @@ pub struct Outcome {
     pub exit_code: i32,
     /// The timeline, when tracing: draw it with [`trace::to_svg`](crate::trace::to_svg).
     pub trace: Option<Vec<trace::Step>>,
+    /// What the program printed, when captured.
+    pub stdout: Option<String>,
 }
 
 // ANCHOR: run_file
@@ -43,6 +50,8 @@ pub fn run_file(script: &Path, options: &RunOptions) -> io::Result<Outcome> {
     }
     scope::reset();
     checkpoint::reset();
+    plugins::install(options.plugins);
+    bindings::stdio::capture(options.capture_stdout);
     bindings::timers::reset();
     bindings::net::reset();
     let mut node = Node::boot()?;
@@ -64,9 +73,11 @@ pub fn run_file(script: &Path, options: &RunOptions) -> io::Result<Outcome> {
     bindings::net::reset();
     bindings::timers::reset();
     drop(env::uninstall());
+    let stdout = bindings::stdio::take_captured();
     Ok(Outcome {
         exit_code: result?,
         trace,
+        stdout,
     })
 }
 
@@ -77,37 +88,74 @@ fn run_program(node: &mut Node, script: &Path) -> io::Result<i32> {
             Hooks::get(ctx, &hooks.run_main)?.call((script,))
         });
     });
-    loop {
-        if exiting().is_some() {
-            break;
-        }
-        node.run(RunMode::Default)?;
-        if exiting().is_some() {
-            break;
-        }
-        // The loop ran dry: 'beforeExit' listeners may give it more to do.
-        make_callback(node, What::Exit("beforeExit".into()), |ctx, hooks| {
-            Hooks::get(ctx, &hooks.before_exit)?.call(())
-        });
-        node.run_ticks_and_microtasks();
-        if exiting().is_some() || !node.alive() {
-            break;
-        }
-    }
-    if let Some(code) = exiting() {
-        return Ok(code);
-    }
-    let started = trace::start(node);
-    let code = enter(node, |ctx, hooks| {
-        match Hooks::get(&ctx, &hooks.exit).and_then(|f| f.call::<_, i32>(())) {
-            Ok(code) => code,
-            Err(error) => {
-                scope::report(&ctx, hooks, error);
-                1
-            }
-        }
-    });
-    trace::finish(node, What::Exit("exit".into()), started);
-    Ok(exiting().unwrap_or(code))
+    (plugins::active().run_to_the_end)(&mut NodeProgram { node })
 }
 // ANCHOR_END: run_file
+
+// ANCHOR: run_to_the_end
+/// After the main module, Node's `SpinEventLoop`: run the loop until it is empty; then
+/// `'beforeExit'`, which may give it more to do, and run it again; then `'exit'`. At any point
+/// `process.exit()` ends it all with its code, and nothing else runs.
+pub fn run_to_the_end(program: &mut dyn Program) -> io::Result<i32> {
+    loop {
+        if let Some(code) = program.exit_requested() {
+            return Ok(code);
+        }
+        program.run_loop()?;
+        if let Some(code) = program.exit_requested() {
+            return Ok(code);
+        }
+        program.emit_before_exit();
+        if let Some(code) = program.exit_requested() {
+            return Ok(code);
+        }
+        if !program.alive() {
+            break;
+        }
+    }
+    let code = program.emit_exit();
+    Ok(program.exit_requested().unwrap_or(code))
+}
+// ANCHOR_END: run_to_the_end
+
+/// The running program: chapter 8's `Node` with the engine booted.
+struct NodeProgram<'a> {
+    node: &'a mut Node,
+}
+
+impl Program for NodeProgram<'_> {
+    fn run_loop(&mut self) -> io::Result<()> {
+        self.node.run(RunMode::Default)?;
+        Ok(())
+    }
+
+    fn alive(&self) -> bool {
+        self.node.alive()
+    }
+
+    fn emit_before_exit(&mut self) {
+        make_callback(self.node, What::Exit("beforeExit".into()), |ctx, hooks| {
+            Hooks::get(ctx, &hooks.before_exit)?.call(())
+        });
+        self.node.run_ticks_and_microtasks();
+    }
+
+    fn emit_exit(&mut self) -> i32 {
+        let started = trace::start(self.node);
+        let code = enter(self.node, |ctx, hooks| {
+            match Hooks::get(&ctx, &hooks.exit).and_then(|f| f.call::<_, i32>(())) {
+                Ok(code) => code,
+                Err(error) => {
+                    scope::report(&ctx, hooks, error);
+                    1
+                }
+            }
+        });
+        trace::finish(self.node, What::Exit("exit".into()), started);
+        code
+    }
+
+    fn exit_requested(&self) -> Option<i32> {
+        exiting()
+    }
+}

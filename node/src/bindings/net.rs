@@ -13,6 +13,7 @@ use super::errno::{net_error, throw};
 use super::keys::{Key, Keys};
 use super::socket;
 use crate::env::with_loop;
+use crate::plugins::{self, SocketReader};
 use crate::scope::make_callback;
 use crate::trace::What;
 use eventloops::ch06_pollers::{Event, Interest};
@@ -66,7 +67,6 @@ thread_local! {
     static IN_PENDING_PHASE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The prepare handle that applies [`PENDING`] right before the poll phase.
     static FLUSHER: std::cell::Cell<Option<Handle>> = const { std::cell::Cell::new(None) };
-    static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; 64 * 1024]);
 }
 
 /// Forgets the previous run's sockets.
@@ -319,7 +319,7 @@ fn on_event(node: &mut Node, key: Key, event: Event) {
         return;
     }
     if want.readable && (event.readable || event.hangup || event.error) {
-        read_some(node, key);
+        (plugins::active().read_some)(&mut TcpReader { node, key });
     }
     if want.writable && (event.writable || event.hangup || event.error) {
         flush_writes(node, key);
@@ -372,50 +372,92 @@ fn finish_connect(node: &mut Node, key: Key, onconnect: &Callback) {
     });
 }
 
-/// `uv__read`: read until the socket is empty, a short read, end of file or an error, each
-/// chunk one callback, at most 32 reads per event.
-fn read_some(node: &mut Node, key: Key) {
+// ANCHOR: read_some
+/// `uv__read`: one readable event. Read until the socket has nothing more for now, one
+/// callback per chunk; stop after a short read (the kernel had no more: the next event will
+/// say if that changes), at end of file, on an error, or after 32 reads, so that one busy
+/// socket cannot keep the others waiting.
+pub fn read_some(socket: &mut dyn SocketReader) {
+    let mut buf = [0u8; 64 * 1024];
     for _ in 0..32 {
-        let Some(onread) = TCP.with_borrow(|t| t.get(key).and_then(|tcp| tcp.reading.clone()))
-        else {
-            return;
-        };
-        let Some(handle) = handle_of(key) else { return };
-        let Some(fd) = node.io_fd(handle) else { return };
-        let result = READ_BUFFER
-            .with_borrow_mut(|buf| eventloops::sys::net::read(fd, buf).map(|n| buf[..n].to_vec()));
-        match result {
-            Ok(bytes) if bytes.is_empty() => {
-                // End of file: libuv stops reading and reports UV_EOF.
-                with_tcp(key, |tcp| tcp.reading = None);
-                refresh_interest(node, key);
-                call_back(node, "net: end of file", &onread, |ctx| {
-                    Ok(vec![Value::new_null(ctx.clone())])
-                });
+        if !socket.reading() {
+            return; // a callback stopped reading, or closed the socket
+        }
+        match socket.read(&mut buf) {
+            Ok(0) => {
+                socket.end_of_file();
                 return;
             }
-            Ok(bytes) => {
-                let partial = bytes.len() < 64 * 1024;
-                call_back(node, "net: data", &onread, |ctx| {
-                    Ok(vec![
-                        TypedArray::<u8>::new(ctx.clone(), bytes)?.into_value(),
-                    ])
-                });
-                if partial {
+            Ok(n) => {
+                socket.data(&buf[..n]);
+                if n < buf.len() {
                     return;
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                with_tcp(key, |tcp| tcp.reading = None);
-                refresh_interest(node, key);
-                call_back(node, "net: read error", &onread, |ctx| {
-                    Ok(vec![net_error(ctx, &e, "read", "")?])
-                });
+                socket.error(e);
                 return;
             }
         }
+    }
+}
+// ANCHOR_END: read_some
+
+/// A TCP connection, as [`read_some`] sees it.
+struct TcpReader<'a> {
+    node: &'a mut Node,
+    key: Key,
+}
+
+impl TcpReader<'_> {
+    fn onread(&self) -> Option<Callback> {
+        TCP.with_borrow(|t| t.get(self.key).and_then(|tcp| tcp.reading.clone()))
+    }
+
+    /// Stops reading, as libuv does at end of file or on an error.
+    fn stop(&mut self) -> Option<Callback> {
+        let onread = with_tcp(self.key, |tcp| tcp.reading.take()).flatten();
+        refresh_interest(self.node, self.key);
+        onread
+    }
+}
+
+impl SocketReader for TcpReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let fd = handle_of(self.key).and_then(|h| self.node.io_fd(h));
+        match fd {
+            Some(fd) => eventloops::sys::net::read(fd, buf),
+            None => Err(io::Error::from_raw_os_error(libc::EBADF)),
+        }
+    }
+
+    fn reading(&self) -> bool {
+        self.onread().is_some()
+    }
+
+    fn data(&mut self, chunk: &[u8]) {
+        let Some(onread) = self.onread() else { return };
+        call_back(self.node, "net: data", &onread, |ctx| {
+            Ok(vec![
+                TypedArray::<u8>::new(ctx.clone(), chunk.to_vec())?.into_value(),
+            ])
+        });
+    }
+
+    fn end_of_file(&mut self) {
+        let Some(onread) = self.stop() else { return };
+        call_back(self.node, "net: end of file", &onread, |ctx| {
+            Ok(vec![Value::new_null(ctx.clone())])
+        });
+    }
+
+    fn error(&mut self, error: io::Error) {
+        let Some(onread) = self.stop() else { return };
+        call_back(self.node, "net: read error", &onread, |ctx| {
+            Ok(vec![net_error(ctx, &error, "read", "")?])
+        });
     }
 }
 
