@@ -54,6 +54,8 @@ pub fn run_file(script: &Path, options: &RunOptions) -> io::Result<Outcome> {
     bindings::stdio::capture(options.capture_stdout);
     bindings::timers::reset();
     bindings::net::reset();
+    // Declared before the loop, so that it is dropped after it, panics included.
+    let teardown = Teardown;
     let mut node = Node::boot()?;
     node.set_engine_checkpoint(checkpoint);
     if options.trace {
@@ -67,18 +69,28 @@ pub fn run_file(script: &Path, options: &RunOptions) -> io::Result<Outcome> {
 
     let result = run_program(&mut node, script);
     let trace = trace::take().map(|spans| trace::merge(node.trace(), spans));
-    // The loop's callbacks and the sockets' callbacks hold JavaScript values: drop them before
-    // the engine, which checks that nothing outlives it.
     drop(node);
-    bindings::net::reset();
-    bindings::timers::reset();
-    drop(env::uninstall());
+    drop(teardown);
     let stdout = bindings::stdio::take_captured();
     Ok(Outcome {
         exit_code: result?,
         trace,
         stdout,
     })
+}
+
+/// Frees the engine after the loop, also when a panic unwinds through `run_file`: the loop's
+/// callbacks and the sockets' callbacks hold JavaScript values, and QuickJS checks that none
+/// outlives its runtime. (Declare it before the loop: locals are dropped in reverse order.)
+struct Teardown;
+
+impl Drop for Teardown {
+    fn drop(&mut self) {
+        bindings::net::reset();
+        bindings::timers::reset();
+        drop(env::uninstall());
+        trace::take();
+    }
 }
 
 fn run_program(node: &mut Node, script: &Path) -> io::Result<i32> {

@@ -11,3 +11,4 @@ pub mod ch06_pollers;
 pub mod ch07_phases;
 pub mod ch08_ticks;
 pub mod ch09_threadpool;
+pub mod ch11_node;
