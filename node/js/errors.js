@@ -33,6 +33,7 @@ function validateFunction(value, name) {
 
 function noop() {}
 
+// ANCHOR: uncaught
 // An exception nobody caught: 'uncaughtException' listeners, or the end. Returns when a
 // listener handled it; otherwise runs the 'exit' listeners, prints the error and exits with
 // code 1 (or the exit code an 'exit' listener set). `fromPromise` says it was an unhandled
@@ -58,6 +59,7 @@ function triggerUncaughtException(err, fromPromise) {
   printUncaught(err);
   binding.reallyExit(process.exitCode ?? 1);
 }
+// ANCHOR_END: uncaught
 
 // What Node prints for an uncaught error: the stack (the source line with a caret that Node
 // shows first needs V8's message object; QuickJS has none).

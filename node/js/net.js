@@ -173,6 +173,7 @@ class Socket extends EventEmitter {
     if (this._key !== kNone) binding.tcpReadStop(this._key);
   }
 
+  // ANCHOR: onread
   // The read callback (Node's onStreamRead): data, end of file (null) or an error.
   _onread(chunk) {
     if (this.destroyed) return;
@@ -197,6 +198,7 @@ class Socket extends EventEmitter {
       if (this._bufferedBytes() >= highWaterMark) this._readStop();
     }
   }
+  // ANCHOR_END: onread
 
   _bufferedBytes() {
     return this._buffer.reduce((n, b) => n + b.length, 0);

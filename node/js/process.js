@@ -64,6 +64,7 @@ process.kill = () => { throw notSupported('process.kill()'); };
 process.abort = () => { throw notSupported('process.abort()'); };
 process.chdir = () => { throw notSupported('process.chdir()'); };
 
+// ANCHOR: exit
 // process.exit(code): only the 'exit' listeners run, then the process ends; nothing queued
 // runs. `reallyExit` unwinds the JavaScript stack with an exception no `catch` can stop.
 process.exit = function exit(code) {
@@ -74,6 +75,7 @@ process.exit = function exit(code) {
   }
   binding.reallyExit(process.exitCode ?? 0);
 };
+// ANCHOR_END: exit
 process.reallyExit = (code) => binding.reallyExit(code ?? 0);
 
 // The loop calls these when it runs dry, and at the end.

@@ -15,6 +15,7 @@ let queue = [];
 let head = 0;
 let scheduled = false;
 
+// ANCHOR: ticks
 function nextTick(callback, ...args) {
   validateFunction(callback, 'callback');
   if (process._exiting) return;
@@ -39,6 +40,7 @@ function runTicks() {
   scheduled = false;
   binding.setTickScheduled(false);
 }
+// ANCHOR_END: ticks
 
 // queueMicrotask: a job in the engine's own queue, beside the promise jobs. An exception is
 // reported at once, as Node's does (it would otherwise be lost inside the job).
