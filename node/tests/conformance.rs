@@ -51,7 +51,7 @@ fn expected(file: &str) -> Expected {
 /// Runs `program file` in the programs' directory, killing it if it outlives a generous limit
 /// (a program that never ends is a failure, not a hung test).
 fn run(program: &str, file: &str) -> Output {
-    let mut child = Command::new(program)
+    let child = Command::new(program)
         .arg(file)
         .current_dir(dir())
         .stdin(Stdio::null())

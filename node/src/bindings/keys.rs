@@ -47,7 +47,7 @@ impl<T> Keys<T> {
     }
 
     fn slot(key: Key) -> Option<(usize, u32)> {
-        if !(key >= 0.0 && key < 9_007_199_254_740_992.0) {
+        if !(0.0..9_007_199_254_740_992.0).contains(&key) {
             return None;
         }
         let bits = key as u64;

@@ -91,6 +91,8 @@ fn hrtime<'js>(ctx: Ctx<'js>) -> rquickjs::Result<BigInt<'js>> {
     // SAFETY: `now` is a valid, writable timespec; CLOCK_MONOTONIC always exists.
     let read = ok_or_errno(unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) });
     let nanos = match read {
+        // The field types differ between platforms (i64 here, i32 or c_long elsewhere).
+        #[allow(clippy::unnecessary_cast)]
         Ok(_) => now.tv_sec as i64 * 1_000_000_000 + now.tv_nsec as i64,
         Err(_) => 0,
     };
