@@ -149,6 +149,7 @@ function formatRaw(ctx, value, depth) {
 
   if (Array.isArray(value)) {
     keys = keys.filter((k) => typeof k !== 'string' || !/^(0|[1-9][0-9]*)$/.test(k));
+    if (ctx.showHidden) keys.push('length');
     const p = prefix(name, tag, 'Array');
     braces = [`${p === 'Array ' ? '' : p}[`, ']'];
     if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
@@ -156,8 +157,8 @@ function formatRaw(ctx, value, depth) {
     entries = () => formatArray(ctx, value, depth);
   } else if (value instanceof Map) {
     const p = prefix(name, tag, 'Map');
-    if (value.size === 0 && keys.length === 0) return `${p}{}`;
     braces = [`${p.replace(/ $/, '')}(${value.size}) {`, '}'];
+    if (value.size === 0 && keys.length === 0) return `${braces[0]}}`;
     entries = () => {
       const out = [];
       ctx.indentation += 2;
@@ -167,8 +168,8 @@ function formatRaw(ctx, value, depth) {
     };
   } else if (value instanceof Set) {
     const p = prefix(name, tag, 'Set');
-    if (value.size === 0 && keys.length === 0) return `${p}{}`;
     braces = [`${p.replace(/ $/, '')}(${value.size}) {`, '}'];
+    if (value.size === 0 && keys.length === 0) return `${braces[0]}}`;
     entries = () => {
       const out = [];
       ctx.indentation += 2;
@@ -292,6 +293,7 @@ function formatProperty(ctx, value, depth, key, extras, arrayItem) {
   if (arrayItem) return str;
   let label;
   if (typeof key === 'symbol') label = `[${key.toString()}]`;
+  else if (desc.enumerable === false) label = `[${key}]`;
   else if (identifier.test(key)) label = key;
   else label = quote(key);
   return `${label}: ${str}`;
@@ -387,6 +389,7 @@ let promiseState = () => ['pending', undefined];
 function inspect(value, options) {
   const ctx = {
     depth: options && options.depth !== undefined ? (options.depth === null ? Infinity : options.depth) : 2,
+    showHidden: Boolean(options && options.showHidden),
     indentation: 0,
     currentDepth: 0,
     seen: [],
@@ -439,7 +442,7 @@ function format(...args) {
           }
           case 'o':
           case 'O':
-            piece = inspect(args[++a], { depth: next === 'o' ? 4 : 2 });
+            piece = inspect(args[++a], next === 'o' ? { depth: 4, showHidden: true } : { depth: 2 });
             break;
           case 'c':
             ++a;
