@@ -16,7 +16,10 @@
 //! - `bindings`: the host functions behind `console`, timers, `process`, `require`, `fs` and
 //!   `net`; the JavaScript library in `node/js/` builds Node's API on them.
 //!
-//! [`run_file`] runs a CommonJS file as `node file.js` would.
+//! [`run_file`] runs a CommonJS file (or an `.mjs` ES module) as `node file.js` would. Three of
+//! the runtime's decisions are plain functions over small traits ([`plugins`]), which chapter
+//! 11's exercises write again.
+#![deny(missing_docs)]
 
 mod bindings;
 mod boot;

@@ -5,9 +5,10 @@
 //! `process._fatalException` (`js/errors.js`): an `'uncaughtException'` listener handles it, or
 //! the program ends. Two details are Node's:
 //!
-//! - a callback that threw does not get the nextTick/microtask drain that normally follows it:
-//!   Node marks the scope failed, and the next callback's drain runs those ticks instead (so
-//!   after a throwing timer, the next due timer runs *before* the ticks the first one queued);
+//! - a timer or an immediate that threw does not get the drain that would run before the next
+//!   timer (immediate) of its phase: Node runs them from one JavaScript loop, which the exception
+//!   aborts and C++ restarts, so the next one runs *before* the ticks the failing one queued.
+//!   The mark set here is read by the checkpoint, which skips only that drain;
 //! - `process.exit()` must stop everything at once, even from deep inside JavaScript. It throws
 //!   an exception that no `catch` can stop; the glue sees [`exiting`] and calls nothing more.
 

@@ -6,7 +6,6 @@
 //! loader below serves the imports.
 
 use super::define;
-use crate::env;
 use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Exception, Function, Module, Object, Promise};
@@ -135,7 +134,6 @@ impl Loader for Load {
 
 /// `require(specifier)` from the current directory, through `js/modules.js`.
 fn require<'js>(ctx: &Ctx<'js>, specifier: &str) -> rquickjs::Result<rquickjs::Value<'js>> {
-    let _ = env::installed();
     let symbol: rquickjs::Symbol = ctx.eval("Symbol.for('ch11.require')")?;
     let require: Function = ctx.globals().get(symbol)?;
     require.call((specifier,))

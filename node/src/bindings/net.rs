@@ -7,6 +7,11 @@
 //!
 //! Each of those is a separate callback into JavaScript, followed by chapter 8's drain: Node
 //! wraps each in its own `InternalCallbackScope`.
+//!
+//! Two of libuv's habits decide the order of events between sockets, and are copied: a change of
+//! what a socket waits for is applied right before the next `epoll_wait`, in the order the
+//! changes were made (libuv's `watcher_queue`); and a shutdown with nothing left to write is done
+//! in the pending phase (`uv_shutdown` feeds the socket to the pending queue).
 
 use super::define;
 use super::errno::{net_error, throw};
