@@ -28,8 +28,10 @@ fn programs_run_one_after_another_on_one_thread() {
         let (out, code) = run(
             "a.js",
             &format!(
-                "setTimeout(() => console.log('timer {i}'), 1);\n\
-                 setImmediate(() => console.log('immediate'));\n\
+                "setImmediate(() => {{\n\
+                   console.log('immediate');\n\
+                   setTimeout(() => console.log('timer {i}'), 1);\n\
+                 }});\n\
                  Promise.resolve().then(() => console.log('promise'));"
             ),
         );
