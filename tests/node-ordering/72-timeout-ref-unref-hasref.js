@@ -1,5 +1,5 @@
 // hasRef() follows ref() and unref(); an unref'd timer made ref'd again keeps the loop alive.
-const t = setTimeout(() => console.log('t ran: ref() brought it back'), 200);
+const t = setTimeout(() => console.log('t ran: ref() brought it back'), 1000);
 console.log('fresh:', t.hasRef());
 t.unref();
 console.log('after unref:', t.hasRef());
