@@ -8,6 +8,16 @@ const { notSupported, invalidArgType } = require('errors');
 const process = new EventEmitter();
 let exitCode;
 
+// Signal events need a signal handle per signal (chapter 9 has them); this runtime does not wire
+// them up, so asking for one is a clear error rather than a listener that never runs.
+const addListener = process._add;
+process._add = function add(name, listener, prepend) {
+  if (typeof name === 'string' && /^SIG[A-Z0-9]+$/.test(name)) {
+    throw notSupported(`signal events (process.on('${name}'))`);
+  }
+  return addListener.call(this, name, listener, prepend);
+};
+
 Object.defineProperty(process, Symbol.toStringTag, { value: 'process', enumerable: false });
 process.title = 'ch11-node';
 process.version = binding.nodeVersion;

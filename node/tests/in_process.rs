@@ -88,11 +88,14 @@ fn unsupported_modules_say_so() {
     let (out, code) = run(
         "http.js",
         "try { require('http'); } catch (e) { console.log(e.message); }\n\
-         try { require('fs').mkdir('x', () => {}); } catch (e) { console.log(e.message); }",
+         try { require('fs').mkdir('x', () => {}); } catch (e) { console.log(e.message); }\n\
+         try { process.on('SIGINT', () => {}); } catch (e) { console.log(e.message); }",
     );
     assert_eq!(
         out,
-        "not supported by this runtime: require('http')\nnot supported by this runtime: fs.mkdir\n"
+        "not supported by this runtime: require('http')\n\
+         not supported by this runtime: fs.mkdir\n\
+         not supported by this runtime: signal events (process.on('SIGINT'))\n"
     );
     assert_eq!(code, 0);
 }
