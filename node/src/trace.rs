@@ -248,9 +248,13 @@ pub fn to_svg(steps: &[Step], title: &str) -> String {
     );
     let mut y = top;
     let mut last_column = 0;
+    let poll = column(Some(Phase::Poll));
     for step in steps {
         let c = column(step.phase);
-        if c < last_column && c != 0 {
+        // libuv >= 1.45 runs the pending queue again right after the poll phase: a pending
+        // callback after a poll step is still the same turn.
+        let pending_after_poll = step.phase == Some(Phase::Pending) && last_column == poll;
+        if c < last_column && c != 0 && !pending_after_poll {
             // A phase earlier in the turn than the last one: a new turn began.
             let _ = writeln!(
                 svg,
@@ -258,7 +262,9 @@ pub fn to_svg(steps: &[Step], title: &str) -> String {
                 x2 = width - 10.0
             );
         }
-        last_column = c;
+        if !pending_after_poll {
+            last_column = c;
+        }
         let x = left + col * c as f64;
         let (fill, stroke, text) = if step.waiting {
             ("#dbeafe", "#60a5fa", "#1e3a8a")
@@ -343,6 +349,17 @@ mod tests {
         }
         // check -> timers is the same turn; timers -> check starts the next one.
         assert_eq!(svg.matches("stroke-dasharray").count(), 1);
+    }
+
+    #[test]
+    fn pending_callbacks_right_after_the_poll_phase_are_the_same_turn() {
+        let steps = [
+            step(Some(Phase::Poll), "net: end of file", 1),
+            step(Some(Phase::Pending), "net: shutdown done", 2),
+            step(Some(Phase::Close), "net: close", 3),
+            step(Some(Phase::Pending), "next turn", 4),
+        ];
+        assert_eq!(to_svg(&steps, "t").matches("stroke-dasharray").count(), 1);
     }
 
     #[test]
