@@ -124,6 +124,18 @@ impl Node {
         }
     }
 
+    /// `immediate.ref()`: undoes [`unref_immediate`](Self::unref_immediate).
+    pub fn ref_immediate(&mut self, id: Immediate) {
+        let imm = &mut self.data.immediates;
+        if let Some(slot) = imm.get_mut(id)
+            && !slot.referenced
+        {
+            slot.referenced = true;
+            imm.referenced += 1;
+            self.sync_idle_handle();
+        }
+    }
+
     /// Starts the idle handle while referenced immediates wait, stops it otherwise. Node
     /// toggles the same handle (`toggleImmediateRef`).
     fn sync_idle_handle(&mut self) {
@@ -154,7 +166,7 @@ impl Node {
                 continue; // cleared
             };
             if ran_one {
-                self.run_ticks_and_microtasks();
+                self.run_ticks_and_microtasks_between();
             }
             ran_one = true;
             self.data.callbacks += 1;

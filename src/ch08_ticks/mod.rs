@@ -17,7 +17,7 @@ pub mod node;
 pub mod timers;
 
 pub use immediates::Immediate;
-pub use node::{Node, NodeState, Task};
+pub use node::{DrainPoint, Node, NodeState, Task};
 pub use timers::{TIMEOUT_MAX, Timeout, node_delay};
 pub mod bench;
 pub mod puzzles;

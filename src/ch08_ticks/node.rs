@@ -41,6 +41,22 @@ pub struct NodeState {
     pub(crate) immediates: Immediates,
     /// How many callbacks this layer has run (ticks and microtasks included).
     pub callbacks: u64,
+    /// An embedded engine's own queues, drained where the microtask queue is (chapter 11).
+    pub(crate) engine_checkpoint: Option<fn(&mut Node, DrainPoint)>,
+    /// Where the drain running now happens.
+    pub(crate) drain_point: DrainPoint,
+}
+
+/// Where a drain of the queues happens. Node drains them after every callback; it makes a
+/// difference only to an embedded engine (chapter 11) when a callback threw: Node restarts its
+/// timer and immediate loops after an exception, so the next timer of the same phase runs
+/// before the ticks the failing one queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrainPoint {
+    /// Between two timers of one timers phase, or two immediates of one check phase.
+    BetweenCallbacks,
+    /// After any other callback, or at the end of a phase.
+    AfterCallback,
 }
 
 impl Node {
@@ -55,6 +71,8 @@ impl Node {
             timers: TimerLists::default(),
             immediates: Immediates::default(),
             callbacks: 0,
+            engine_checkpoint: None,
+            drain_point: DrainPoint::AfterCallback,
         })?;
         let check = node.check_init();
         node.check_start(check, |node, _| {
@@ -117,12 +135,30 @@ impl Node {
                 self.data.callbacks += 1;
                 job(self);
             }
+            if let Some(engine_checkpoint) = self.data.engine_checkpoint {
+                engine_checkpoint(self, self.data.drain_point);
+            }
             if self.data.ticks.is_empty() {
                 break;
             }
         }
     }
     // ANCHOR_END: drain
+
+    /// Hands the checkpoint to an embedded JavaScript engine (chapter 11): `checkpoint` runs at
+    /// the end of every [`run_ticks_and_microtasks`](Self::run_ticks_and_microtasks), to drain the
+    /// queues the engine keeps itself (its nextTick queue, its promise jobs), so they run exactly
+    /// where chapter 8's own queues do: after every callback.
+    pub fn set_engine_checkpoint(&mut self, checkpoint: fn(&mut Node, DrainPoint)) {
+        self.data.engine_checkpoint = Some(checkpoint);
+    }
+
+    /// The drain between two timers of one phase, or two immediates of one check phase.
+    pub(crate) fn run_ticks_and_microtasks_between(&mut self) {
+        self.data.drain_point = DrainPoint::BetweenCallbacks;
+        self.run_ticks_and_microtasks();
+        self.data.drain_point = DrainPoint::AfterCallback;
+    }
 
     /// Runs one callback of this layer and then the queues: what Node's `InternalCallbackScope`
     /// does around every callback that comes from the loop.

@@ -417,7 +417,7 @@ impl Node {
             }
             list.entries.pop_front();
             if *ran_one {
-                self.run_ticks_and_microtasks();
+                self.run_ticks_and_microtasks_between();
             }
             *ran_one = true;
             self.run_timer(id);

@@ -408,6 +408,56 @@ pub const EXERCISES: &[Exercise] = &[
              and ignore the write's result (a full pipe is readable already).",
         ],
     },
+    Exercise {
+        id: "ch11.1",
+        title: "the drain after every callback, with real promises",
+        module: "ch11_node",
+        function: "drain",
+        tests: "ch11::drain::",
+        page: "ch11-node.md#exercises",
+        needs: &[],
+        hints: [
+            "Three queues, always in the same order: the nextTick queue, then the engine's \
+             promise jobs, then the unhandled rejections. Which of them can put work back into \
+             an earlier one?",
+            "Go round again only while there is something to do: a tick was scheduled by a job, \
+             or processing the rejections ran JavaScript. A tick that threw, a failed rejection \
+             pass, or `exiting()` ends this drain at once: the rest waits for the next one.",
+        ],
+    },
+    Exercise {
+        id: "ch11.2",
+        title: "the end of a program: beforeExit, exit and process.exit()",
+        module: "ch11_node",
+        function: "run_to_the_end",
+        tests: "ch11::run_to_the_end::",
+        page: "ch11-node.md#exercises",
+        needs: &[],
+        hints: [
+            "Node runs the loop, then emits 'beforeExit'; a listener may schedule more work, so \
+             the loop runs again while something is alive. Only then 'exit'.",
+            "`process.exit()` can be called from anywhere, 'beforeExit' and 'exit' listeners \
+             included: look at `exit_requested()` after every step, and let its code win over \
+             the one 'exit' returns.",
+        ],
+    },
+    Exercise {
+        id: "ch11.3",
+        title: "one readable event on a socket, as libuv reads it",
+        module: "ch11_node",
+        function: "read_some",
+        tests: "ch11::read_some::",
+        page: "ch11-node.md#exercises",
+        needs: &[],
+        hints: [
+            "libuv's `uv__read` reads in a loop, but not for ever: a bounded number of reads per \
+             event, so one busy socket cannot starve the others. When does a read tell you the \
+             kernel has nothing more right now?",
+            "A read shorter than the buffer, `WouldBlock`, end of file (0 bytes), an error, or a \
+             data callback that stopped reading all end this event; `Interrupted` just tries \
+             again.",
+        ],
+    },
 ];
 
 #[cfg(test)]
