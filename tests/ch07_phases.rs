@@ -56,7 +56,7 @@ fn a_blocking_io_callback_makes_the_timer_late() {
 
 #[test]
 fn writes_the_timeline_as_svg() {
-    let path = std::env::temp_dir().join(format!("ch07-timeline-{}.svg", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ch07-timeline.svg");
     let stdout = run(&[
         "--timer-ms",
         "20",

@@ -369,7 +369,7 @@ fn node_run<T: 'static>(main: impl FnOnce(&mut Node, Rc<RefCell<Option<T>>>)) ->
 }
 
 fn temp_path(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("eventloops-ch09-{}-{name}", std::process::id()))
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ch09-{name}"))
 }
 
 #[test]

@@ -28,7 +28,7 @@ fn help_says_what_it_does_and_names_the_flags() {
 
 #[test]
 fn trace_writes_a_timeline_of_the_javascript_callbacks() {
-    let path = std::env::temp_dir().join(format!("ch11-trace-{}.svg", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ch11-trace.svg");
     let out = ch11(&[
         "--trace",
         path.to_str().unwrap(),
@@ -90,7 +90,7 @@ fn a_script_that_does_not_exist_fails_like_node() {
 
 #[test]
 fn arguments_after_the_script_reach_process_argv() {
-    let dir = std::env::temp_dir().join(format!("ch11-argv-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ch11-argv");
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("argv.js");
     std::fs::write(&script, "console.log(process.argv.slice(2).join(' '))").unwrap();

@@ -6,7 +6,7 @@ use eventloops_node::{RunOptions, run_file};
 use std::path::PathBuf;
 
 fn program(name: &str, source: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ch11-in-process-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ch11-in-process");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, source).unwrap();
