@@ -142,7 +142,12 @@ fn start_others(
 fn open_listeners(options: &ServerOptions) -> io::Result<(SocketAddrV4, Vec<Listening>)> {
     let workers = options.workers.max(1);
     let reuseport = options.listener == ListenerMode::ReusePort;
-    let first = net::listen_on(options.addr, reuseport, BACKLOG)?;
+    let addr = if reuseport {
+        probe_port(options.addr)?
+    } else {
+        options.addr
+    };
+    let first = net::listen_on(addr, reuseport, BACKLOG)?;
     let port = net::local_port(first.as_fd())?;
     let addr = SocketAddrV4::new(*options.addr.ip(), port);
     let mut listeners = Vec::with_capacity(workers);
@@ -166,6 +171,18 @@ fn open_listeners(options: &ServerOptions) -> io::Result<(SocketAddrV4, Vec<List
     }
     Ok((addr, listeners))
 }
+
+// ANCHOR: probe_port
+/// `SO_REUSEPORT` lets *any* socket of the same user bind the port too, so a second copy of
+/// the server would not fail with "address in use": it would silently take half of the
+/// connections. So we first bind a plain listener (without `SO_REUSEPORT`), which fails if
+/// anything listens there, and close it again; port 0 becomes the port the kernel chose.
+fn probe_port(addr: SocketAddrV4) -> io::Result<SocketAddrV4> {
+    let probe = net::listen_on(addr, false, 1)?;
+    let port = net::local_port(probe.as_fd())?;
+    Ok(SocketAddrV4::new(*addr.ip(), port))
+}
+// ANCHOR_END: probe_port
 
 fn join(threads: Vec<WorkerThread>) -> io::Result<Vec<WorkerStats>> {
     let mut stats = Vec::new();
