@@ -195,4 +195,36 @@ pub const EXERCISES: &[Exercise] = &[
         page: "ch08-ticks.md#exercises",
         hint: "Take the whole queue out first (std::mem::take) so immediates queued meanwhile land in a fresh one; run each job, then run_ticks_and_microtasks.",
     },
+    Exercise {
+        id: "ch10.1",
+        title: "answer every complete pipelined request in one batch",
+        module: "ch10_server",
+        function: "answer_all",
+        tests: "ch10::answer_all::",
+        page: "ch10-server.md#exercises",
+        hint: "A loop around `match parse_head(&input[used..], &limits)`. Ok(Some(head)): used += \
+               head.len, respond, and return early if !head.keep_alive. Ok(None): return. \
+               Err(_): respond_bad_request, used = input.len(), close.",
+    },
+    Exercise {
+        id: "ch10.2",
+        title: "the watermarks: stop reading above high, start again at low",
+        module: "ch10_server",
+        function: "should_read",
+        tests: "ch10::should_read::",
+        page: "ch10-server.md#exercises",
+        hint: "Two thresholds, chosen by the current state: `if reading { queued <= high } else \
+               { queued <= low }`. The gap between them is what stops the flapping.",
+    },
+    Exercise {
+        id: "ch10.3",
+        title: "an idle timeout on chapter 7's timers, re-armed lazily",
+        module: "ch10_server",
+        function: "on_idle_timer",
+        tests: "ch10::idle_timeout::",
+        page: "ch10-server.md#exercises",
+        hint: "Compute the deadline from last_active. Past it: record closed_at and lp.close the \
+               timer. Not yet: count the re-arm and lp.timer_start(timer, deadline - now, \
+               Duration::ZERO, move |lp, t| on_idle_timer(lp, t, idle)).",
+    },
 ];

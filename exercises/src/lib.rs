@@ -18,3 +18,4 @@ pub mod ch05_timers;
 pub mod ch06_pollers;
 pub mod ch07_phases;
 pub mod ch08_ticks;
+pub mod ch10_server;
