@@ -64,6 +64,7 @@ pub fn respond_bad_request(out: &mut Vec<u8>) {
 
 /// Exercise ch10.1: answers every complete request at the start of `input`, in order, appending
 /// the responses to `out` (which the caller then sends in one write).
+#[allow(clippy::ptr_arg)] // until you write it: your answer appends to `out`
 pub fn answer_all(input: &[u8], out: &mut Vec<u8>) -> Answered {
     // TODO: loop over `input` from `used`: parse_head(&input[used..], &limits) (Limits::default()).
     // Ok(None): the rest is incomplete, return what you have. Ok(Some(head)): move `used` on by
