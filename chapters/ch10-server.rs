@@ -135,13 +135,14 @@ fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let without: Vec<_> = args.without.iter().map(|o| o.name()).collect();
     let port = args.port;
     let host = args.host;
+    let room = room_for(fd_limit.soft);
     let stats = run(options, |addr| {
         println!("listening on {addr}");
         println!(
             "{workers} worker{} ({mode}); open-file limit {}: room for about {} connections",
             if workers == 1 { "" } else { "s" },
             fd_limit.soft,
-            room_for(fd_limit.soft),
+            room,
         );
         if !without.is_empty() {
             println!("without: {}", without.join(", "));
