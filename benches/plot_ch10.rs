@@ -1,9 +1,9 @@
 //! `cargo run -p eventloops-benches --bin plot-ch10`: draws chapter 10's answer to "why and when
 //! is async faster": chapter 1's thread-per-connection server against the event-loop server, at
-//! 10, 1,000 and 10,000 connections, throughput on the left and memory on the right.
+//! 10, 1,000 and 10,000 connections: throughput, server CPU per request, and memory.
 //!
 //! Reads `book/src/output/ch10-threads.csv` (written by `bash book/scripts/ch10-server.sh
-//! threads`: `server,connections,rps,rss_kib,threads`) and writes
+//! threads`: `server,connections,rps,cpu_us,rss_kib,threads`) and writes
 //! `book/src/images/ch10-threads-vs-loop.svg`. Both paths can be given as arguments:
 //! `plot-ch10 [CSV] [SVG]`. The SVG is written by hand: two small charts need no plotting crate.
 
@@ -13,26 +13,27 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// One measurement: connections, requests per second, resident memory in KiB.
+/// One measurement: connections, requests per second, server CPU per request, resident memory.
 #[derive(Debug, Clone, Copy)]
 struct Point {
     connections: f64,
     rps: f64,
+    cpu_us: f64,
     rss_kib: f64,
 }
 
 /// The two series, colours chosen to read on white and in print.
 const COLOURS: [&str; 2] = ["#d62728", "#1f77b4"];
 
-const WIDTH: f64 = 760.0;
+const WIDTH: f64 = 820.0;
 const HEIGHT: f64 = 340.0;
 
 fn read_csv(text: &str) -> Result<BTreeMap<String, Vec<Point>>, String> {
     let mut series: BTreeMap<String, Vec<Point>> = BTreeMap::new();
     for (i, line) in text.lines().enumerate().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();
-        let [name, connections, rps, rss, _threads] = fields[..] else {
-            return Err(format!("line {}: expected 5 fields: {line:?}", i + 1));
+        let [name, connections, rps, cpu_us, rss, _threads] = fields[..] else {
+            return Err(format!("line {}: expected 6 fields: {line:?}", i + 1));
         };
         let number = |s: &str| -> Result<f64, String> {
             s.trim()
@@ -42,6 +43,7 @@ fn read_csv(text: &str) -> Result<BTreeMap<String, Vec<Point>>, String> {
         series.entry(name.to_string()).or_default().push(Point {
             connections: number(connections)?,
             rps: number(rps)?,
+            cpu_us: number(cpu_us)?,
             rss_kib: number(rss)?,
         });
     }
@@ -74,14 +76,17 @@ impl Chart {
     }
 }
 
+/// The top of an axis with four gridlines: four times a round step (1, 2 or 5 times a power of
+/// ten), at least `value`.
 fn nice_max(value: f64) -> f64 {
-    let magnitude = 10f64.powf(value.log10().floor());
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if value <= step * magnitude {
-            return step * magnitude;
-        }
-    }
-    10.0 * magnitude
+    let quarter = value / 4.0;
+    let magnitude = 10f64.powf(quarter.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&s| s >= quarter)
+        .unwrap_or(10.0 * magnitude);
+    4.0 * step
 }
 
 fn human(value: f64) -> String {
@@ -141,7 +146,7 @@ fn draw_chart(
         l + w / 2.0,
         t + h + 34.0
     );
-    for (points, colour) in series.values().zip(COLOURS) {
+    for (i, (points, colour)) in series.values().zip(COLOURS).enumerate() {
         let path: Vec<String> = points
             .iter()
             .map(|p| format!("{:.1},{:.1}", chart.x(p.connections), chart.y(value(p))))
@@ -153,10 +158,29 @@ fn draw_chart(
         );
         for p in points {
             let (x, y) = (chart.x(p.connections), chart.y(value(p)));
+            // Label the higher of two points at the same x above it, the lower one below, so
+            // that the labels of points close together do not overlap.
+            let higher = series.values().enumerate().all(|(j, other)| {
+                j == i
+                    || other
+                        .iter()
+                        .filter(|o| o.connections == p.connections)
+                        .all(|o| value(p) > value(o) || (value(p) == value(o) && i < j))
+            });
+            // A label below a point near the axis would sit on the tick labels: put it to the
+            // right of the point instead.
+            let (dx, dy, anchor) = if higher {
+                (0.0, -8.0, "middle")
+            } else if y + 17.0 > chart.top + chart.height - 4.0 {
+                (8.0, -6.0, "start")
+            } else {
+                (0.0, 17.0, "middle")
+            };
             let _ = writeln!(
                 svg,
-                r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="{colour}"/><text x="{x:.1}" y="{:.1}" font-size="11" fill="#111111" text-anchor="middle">{}</text>"##,
-                y - 8.0,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#111111" text-anchor="{anchor}">{}</text>"##,
+                x + dx,
+                y + dy,
                 label(value(p))
             );
         }
@@ -176,6 +200,7 @@ fn render(series: &BTreeMap<String, Vec<Point>>) -> String {
         .fold(0.0, f64::max)
         .max(10000.0);
     let rps_max = nice_max(all.iter().map(|p| p.rps).fold(1.0, f64::max) * 1.1);
+    let cpu_max = nice_max(all.iter().map(|p| p.cpu_us).fold(0.1, f64::max) * 1.1);
     let mib_max = nice_max(all.iter().map(|p| p.rss_kib / 1024.0).fold(1.0, f64::max) * 1.1);
     let mut svg = String::new();
     let _ = writeln!(
@@ -186,39 +211,41 @@ fn render(series: &BTreeMap<String, Vec<Point>>) -> String {
         svg,
         r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
     );
-    let margin_x = 18.0;
-    let rps_chart = Chart {
-        left: 70.0,
+    let chart = |left: f64, y_max: f64| Chart {
+        left,
         top: 50.0,
-        width: 270.0,
+        width: 190.0,
         height: 200.0,
         x_min: x_min * 0.7,
         x_max: x_max * 1.4,
-        y_max: rps_max,
+        y_max,
     };
     draw_chart(
         &mut svg,
-        &rps_chart,
+        &chart(60.0, rps_max),
         "requests per second",
         series,
         |p| p.rps,
         human,
     );
-    let mem_chart = Chart {
-        left: 70.0 + 270.0 + 110.0,
-        y_max: mib_max,
-        ..rps_chart
-    };
     draw_chart(
         &mut svg,
-        &mem_chart,
+        &chart(330.0, cpu_max),
+        "server CPU per request (µs)",
+        series,
+        |p| p.cpu_us,
+        |v| format!("{v:.1}"),
+    );
+    draw_chart(
+        &mut svg,
+        &chart(600.0, mib_max),
         "server memory (RSS, MiB)",
         series,
         |p| p.rss_kib / 1024.0,
         |v| format!("{v:.0}"),
     );
     for (i, (name, colour)) in series.keys().zip(COLOURS).enumerate() {
-        let x = margin_x + 60.0 + i as f64 * 330.0;
+        let x = 80.0 + i as f64 * 330.0;
         let y = HEIGHT - 22.0;
         let _ = writeln!(
             svg,
@@ -271,20 +298,20 @@ mod tests {
 
     #[test]
     fn reads_the_csv_and_draws_both_series() {
-        let csv = "server,connections,rps,rss_kib,threads\n\
-                   threads,10,50000,3000,11\nthreads,10000,20000,90000,10001\n\
-                   loop,10,90000,2500,2\nloop,10000,80000,9000,2\n";
+        let csv = "server,connections,rps,cpu_us,rss_kib,threads\n\
+                   threads,10,50000,9.5,3000,11\nthreads,10000,20000,30.1,90000,10001\n\
+                   loop,10,90000,6.2,2500,2\nloop,10000,80000,7.0,9000,2\n";
         let series = read_csv(csv).unwrap();
         assert_eq!(series.len(), 2);
         let svg = render(&series);
         assert!(svg.starts_with("<svg"));
-        assert_eq!(svg.matches("<polyline").count(), 4);
+        assert_eq!(svg.matches("<polyline").count(), 6);
         assert!(svg.contains(r##"fill="#ffffff""##));
     }
 
     #[test]
     fn a_bad_line_is_an_error_not_a_panic() {
-        assert!(read_csv("h\nthreads,10,fast,1,1\n").is_err());
+        assert!(read_csv("h\nthreads,10,fast,1,1,1\n").is_err());
         assert!(read_csv("h\nthreads,10\n").is_err());
         assert!(read_csv("h\n").is_err());
     }

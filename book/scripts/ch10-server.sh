@@ -3,13 +3,13 @@
 # it, and prints one table: requests/s and server CPU per request, keep-alive and pipelined.
 #
 #   bash book/scripts/ch10-server.sh                 # the table (book/src/output/ch10-table.txt)
-#   bash book/scripts/ch10-server.sh SECTION ...     # idle syscalls lifecycle profile
+#   bash book/scripts/ch10-server.sh SECTION ...     # run idle syscalls lifecycle profile
 #                                                    # optimisations workers threads table
 #   bash book/scripts/ch10-server.sh all             # every section, the table last
 #   ROUNDS=5 SECS=5 bash book/scripts/ch10-server.sh # more runs per figure (the median is shown)
 #
 # Needs: wrk, nginx (nginx-light), node, gcc, strace, perf (for `profile`); each server runs on
-# 127.0.0.1 ports 18110-18161. Measure on a quiet machine: `uptime` shows the load, and the
+# 127.0.0.1 ports 18110-18161 (and 7010 for `run`). Measure on a quiet machine: `uptime` shows the load, and the
 # table records it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -34,19 +34,34 @@ pub enum Phase {
         left: u64,
     },
     /// Reading a chunked body; an echo collects it, because the response needs its length.
-    Chunked {
-        /// Answer with the body once it is complete.
-        echo: bool,
-        /// The decoder's state.
-        decoder: ChunkedDecoder,
-        /// The decoded body so far (echo only).
-        collected: Vec<u8>,
-    },
+    /// (Boxed: it is rare, and every connection's `Phase` is as big as its largest variant.)
+    Chunked(Box<ChunkedBody>),
     /// A `/delay` response is owed once its timer fires; later requests wait their turn.
     Waiting {
         /// How long the client asked us to wait.
         delay: Duration,
     },
+}
+
+/// The state of a chunked body being read.
+#[derive(Debug)]
+pub struct ChunkedBody {
+    /// Answer with the body once it is complete.
+    pub echo: bool,
+    /// The decoder's state.
+    pub decoder: ChunkedDecoder,
+    /// The decoded body so far (echo only).
+    pub collected: Vec<u8>,
+}
+
+impl ChunkedBody {
+    fn new(echo: bool) -> Box<ChunkedBody> {
+        Box::new(ChunkedBody {
+            echo,
+            decoder: ChunkedDecoder::new(),
+            collected: Vec::new(),
+        })
+    }
 }
 
 /// A connection's request state: the phase, and how the current response ends the connection.
@@ -163,11 +178,12 @@ pub fn serve(requests: &mut Requests, bytes: &[u8], out: &mut Output<'_>) -> Ser
                     Step::NeedMore
                 }
             }
-            Phase::Chunked {
-                echo,
-                decoder,
-                collected,
-            } => {
+            Phase::Chunked(body) => {
+                let ChunkedBody {
+                    echo,
+                    decoder,
+                    collected,
+                } = &mut **body;
                 let echo = *echo;
                 let fed = decoder.feed(&bytes[used..], out.limits.max_body_bytes, |data| {
                     if echo {
@@ -289,11 +305,7 @@ fn start_request(requests: &mut Requests, head: &Head, out: &mut Output<'_>) -> 
                 return Step::Continue;
             }
             Framing::Chunked => {
-                requests.phase = Phase::Chunked {
-                    echo: true,
-                    decoder: ChunkedDecoder::new(),
-                    collected: Vec::new(),
-                };
+                requests.phase = Phase::Chunked(ChunkedBody::new(true));
                 return Step::Continue;
             }
             Framing::None => {
@@ -330,11 +342,7 @@ fn start_request(requests: &mut Requests, head: &Head, out: &mut Output<'_>) -> 
             Step::Continue
         }
         Framing::Chunked => {
-            requests.phase = Phase::Chunked {
-                echo: false,
-                decoder: ChunkedDecoder::new(),
-                collected: Vec::new(),
-            };
+            requests.phase = Phase::Chunked(ChunkedBody::new(false));
             Step::Continue
         }
     }

@@ -48,7 +48,10 @@ pub enum Route {
 
 /// Picks the route for `method` and the request target `target` (origin form: `/path?query`).
 pub fn route(method: Method, target: &str, limits: &Limits) -> Route {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let (path, query) = match target.bytes().position(|b| b == b'?') {
+        Some(at) => (&target[..at], &target[at + 1..]),
+        None => (target, ""),
+    };
     match (method, path) {
         (Method::Other, _) => Route::NotImplemented,
         (Method::Get | Method::Head, "/") => Route::Hello,
