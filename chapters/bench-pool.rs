@@ -11,7 +11,7 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Requests for the round trip.
+    /// Requests for the round trip (0: skip; likewise for the counts below).
     #[arg(long, default_value_t = 100_000)]
     round_trips: u64,
     /// No-op requests queued at once, for throughput.
@@ -32,23 +32,32 @@ fn main() -> std::io::Result<()> {
     let args = Args::parse();
     for &threads in &args.threads {
         let per = |ns: u128, n: u64| ns as f64 / n as f64;
-        println!(
-            "pool round trip (queue_work -> after_work, one at a time), {threads} threads: {:.0} ns per request",
-            per(round_trip(args.round_trips, threads)?, args.round_trips)
-        );
-        println!(
-            "pool throughput, {} no-op requests queued at once, {threads} threads: {:.0} ns per request",
-            args.noops,
-            per(throughput(args.noops, threads, Duration::ZERO)?, args.noops)
-        );
-        println!(
-            "pool throughput, {} requests of 20 us busy work, {threads} threads: {:.2} us per request",
-            args.busy,
-            per(
-                throughput(args.busy, threads, Duration::from_micros(20))?,
-                args.busy
-            ) / 1000.0
-        );
+        if args.round_trips > 0 {
+            println!(
+                "pool round trip (queue_work -> after_work, one at a time), {threads} threads: {:.0} ns per request",
+                per(round_trip(args.round_trips, threads)?, args.round_trips)
+            );
+        }
+        if args.noops > 0 {
+            println!(
+                "pool throughput, {} no-op requests queued at once, {threads} threads: {:.0} ns per request",
+                args.noops,
+                per(throughput(args.noops, threads, Duration::ZERO)?, args.noops)
+            );
+        }
+        if args.busy > 0 {
+            println!(
+                "pool throughput, {} requests of 20 us busy work, {threads} threads: {:.2} us per request",
+                args.busy,
+                per(
+                    throughput(args.busy, threads, Duration::from_micros(20))?,
+                    args.busy
+                ) / 1000.0
+            );
+        }
+    }
+    if args.sends == 0 {
+        return Ok(());
     }
     for wakeup in [Wakeup::new()?, Wakeup::pipe()?] {
         let name = wakeup.name();

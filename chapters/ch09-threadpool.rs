@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand};
 use eventloops::ch08_ticks::Node;
 use eventloops::ch09_threadpool::demo::server::Server;
-use eventloops::ch09_threadpool::demo::{StopFlag, coalesce, slow, ticking};
+use eventloops::ch09_threadpool::demo::{StopFlag, coalesce, slow, ticking, why};
 use eventloops::ch09_threadpool::signal::race;
 use eventloops::ch09_threadpool::{POOL_SIZE_VAR, PoolSize, Wakeup};
 use eventloops::sys::net;
@@ -22,7 +22,7 @@ use std::time::Duration;
 ///
 /// Each subcommand shows one thing: a timer that keeps ticking while the pool works (tick),
 /// the pool's size (slow), wakeups that coalesce (coalesce), the Ctrl-C race and its fix
-/// (race), one read_file for strace (read-file). Ctrl-C arrives through a signal handle in
+/// (race), one read_file for strace (read-file), why the kernel cannot help (why). Ctrl-C arrives through a signal handle in
 /// every mode. While it runs the program also serves files on 127.0.0.1:PORT: send a path per
 /// line (nc 127.0.0.1 PORT), get back its size and checksum, read on the pool.
 #[derive(Parser)]
@@ -75,6 +75,12 @@ enum Command {
     ReadFile {
         /// The file.
         path: PathBuf,
+    },
+    /// Why a pool: what epoll, poll and getaddrinfo do with a regular file and a host name.
+    Why {
+        /// The regular file to try.
+        #[arg(default_value = "Cargo.toml")]
+        file: PathBuf,
     },
     /// Only serve files, until Ctrl-C.
     Serve,
@@ -222,6 +228,12 @@ fn run(args: Args) -> io::Result<ExitCode> {
                 }
                 end(node);
             })?;
+        }
+        Command::Why { file } => {
+            for line in why::why(&file) {
+                println!("{line}");
+            }
+            end(&mut node);
         }
         Command::Serve => {
             println!("serving files: send a path per line; Ctrl-C to stop");

@@ -81,7 +81,7 @@ fn a_signal_at_any_moment_wakes_the_loop() {
                 Instant::now() < deadline,
                 "signal {i} did not wake the loop within 10 s"
             );
-            std::hint::spin_loop();
+            std::thread::yield_now(); // leave the core to the loop thread
         }
     }
     loop_thread.join().unwrap();
@@ -550,7 +550,15 @@ fn help_says_what_the_program_does() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(text.contains("thread pool") && text.contains("--port") && text.contains("--pool"));
-    for command in ["tick", "slow", "coalesce", "race", "read-file", "serve"] {
+    for command in [
+        "tick",
+        "slow",
+        "coalesce",
+        "race",
+        "read-file",
+        "why",
+        "serve",
+    ] {
         assert!(text.contains(command), "--help does not list {command}");
     }
 }
@@ -691,6 +699,13 @@ fn serve_answers_paths_with_sizes_and_errors_and_leaks_no_fds() {
         answers[1],
         "no/such/file: ENOENT: no such file or directory, open 'no/such/file'"
     );
+    // A client that sends and at once shuts down its sending side still gets every answer
+    // (they are being read on the pool when the end of file arrives), then end of file.
+    let mut client = program.connect();
+    client.send(b"Cargo.toml\nCargo.lock\n");
+    client.stream().shutdown(std::net::Shutdown::Write).unwrap();
+    let answers = String::from_utf8(client.read_to_end()).unwrap();
+    assert_eq!(answers.lines().count(), 2, "{answers}");
     program.interrupt();
     let (status, lines) = program.wait_for_exit();
     assert_eq!(status.code(), Some(0));
@@ -698,6 +713,25 @@ fn serve_answers_paths_with_sizes_and_errors_and_leaks_no_fds() {
         lines
             .iter()
             .any(|l| l.contains("SIGINT (Ctrl-C) arrived through the signal handle"))
+    );
+}
+
+#[test]
+fn why_shows_that_the_kernel_cannot_poll_a_file() {
+    let (code, out, _) = run_program(&["why", "Cargo.toml"], &[]);
+    assert_eq!(code, Some(0));
+    #[cfg(target_os = "linux")]
+    assert!(
+        out.contains("epoll: watching Cargo.toml fails with EPERM"),
+        "{out}"
+    );
+    assert!(
+        out.contains("poll: Cargo.toml is readable at once"),
+        "{out}"
+    );
+    assert!(
+        out.contains("getaddrinfo(\"localhost\"): a blocking call with no fd"),
+        "{out}"
     );
 }
 

@@ -10,4 +10,5 @@ pub mod ch05_timers;
 pub mod ch06_pollers;
 pub mod ch07_phases;
 pub mod ch08_ticks;
+pub mod ch09_threadpool;
 pub mod ch10_server;

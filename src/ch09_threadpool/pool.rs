@@ -151,10 +151,15 @@ impl ThreadPool {
     /// more, every idle worker has been signalled already and a busy one will come back for
     /// the rest. (libuv signals whenever a thread is idle and leaves it to glibc's condvar to
     /// skip the system call when nobody is left to wake; Rust's condvar makes the call.)
+    ///
+    /// The signal goes out after the unlock: a worker woken while we still hold the mutex
+    /// would only go back to sleep on it (`strace` shows the extra pair of futex calls).
     pub fn submit(&self, job: Job) {
         let mut queue = self.shared.lock_queue();
         queue.jobs.push_back(job);
-        if queue.jobs.len() <= queue.idle {
+        let wake_one = queue.jobs.len() <= queue.idle;
+        drop(queue);
+        if wake_one {
             self.shared.work_ready.notify_one();
         }
     }

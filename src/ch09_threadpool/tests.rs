@@ -255,3 +255,9 @@ fn a_signal_in_the_window_is_missed_by_a_flag_and_not_by_a_signal_handle() {
     let handle = signal::race::with_a_signal_handle(libc::SIGUSR2, safety).unwrap();
     assert!(!handle.slept_through, "{handle:?}");
 }
+
+#[test]
+fn an_async_sender_can_go_to_any_thread() {
+    fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    send_sync_clone::<AsyncSender>();
+}

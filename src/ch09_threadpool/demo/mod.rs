@@ -6,6 +6,7 @@ pub mod coalesce;
 pub mod server;
 pub mod slow;
 pub mod ticking;
+pub mod why;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -61,10 +61,10 @@ impl Server {
             if set_nonblocking(conn.as_fd(), true).is_err() {
                 continue;
             }
-            let pending = Rc::new(RefCell::new(Vec::new()));
+            let state = Rc::new(RefCell::new(Conn::default()));
             let s = self.clone();
             let watched = node.watch(conn, Interest::READABLE, move |node, me, _| {
-                s.on_readable(node, me, &pending);
+                s.on_readable(node, me, &state);
             });
             if let Ok(handle) = watched {
                 self.0.borrow_mut().push(handle);
@@ -72,51 +72,83 @@ impl Server {
         }
     }
 
-    fn on_readable(&self, node: &mut Node, conn: Handle, pending: &Rc<RefCell<Vec<u8>>>) {
+    fn on_readable(&self, node: &mut Node, conn: Handle, state: &Rc<RefCell<Conn>>) {
         let mut buf = [0u8; 1024];
         let n = match node.io_fd(conn).map(|fd| read(fd, &mut buf)) {
             Some(Ok(n)) => n,
             Some(Err(e)) if e.kind() == io::ErrorKind::WouldBlock => return,
             _ => 0, // error or closed: treat as end of file
         };
-        if n == 0 || pending.borrow().len() + n > MAX_LINE {
-            self.0.borrow_mut().retain(|&h| h != conn);
-            node.close_handle(conn, |_| {});
+        if n == 0 || state.borrow().line.len() + n > MAX_LINE {
+            // The client is done sending (or sent garbage). Answers still being read on the
+            // pool are owed: stop reading, and close when the last one is written.
+            state.borrow_mut().eof = true;
+            node.io_stop(conn);
+            self.close_if_done(node, conn, state);
             return;
         }
-        pending.borrow_mut().extend_from_slice(&buf[..n]);
+        state.borrow_mut().line.extend_from_slice(&buf[..n]);
         loop {
-            let newline = pending.borrow().iter().position(|&b| b == b'\n');
+            let newline = state.borrow().line.iter().position(|&b| b == b'\n');
             let Some(end) = newline else { break };
-            let line: Vec<u8> = pending.borrow_mut().drain(..=end).collect();
+            let line: Vec<u8> = state.borrow_mut().line.drain(..=end).collect();
             let path = String::from_utf8_lossy(&line).trim().to_string();
             if !path.is_empty() {
-                answer(node, conn, path);
+                state.borrow_mut().owed += 1;
+                self.answer(node, conn, state.clone(), path);
             }
+        }
+    }
+
+    /// Closes a connection whose client has finished sending once nothing is owed to it.
+    fn close_if_done(&self, node: &mut Node, conn: Handle, state: &Rc<RefCell<Conn>>) {
+        let done = {
+            let s = state.borrow();
+            s.eof && s.owed == 0
+        };
+        if done {
+            self.0.borrow_mut().retain(|&h| h != conn);
+            node.close_handle(conn, |_| {});
+        }
+    }
+
+    /// Reads `path` on the pool and writes one line back to `conn`, if it is still open.
+    fn answer(&self, node: &mut Node, conn: Handle, state: Rc<RefCell<Conn>>, path: String) {
+        let server = self.clone();
+        let p = path.clone();
+        let owed = state.clone();
+        let queued = node.read_file(p, move |node, result| {
+            let line = match result {
+                Ok(data) => {
+                    let sum = checksum(&data, 1, &StopFlag::default()).unwrap_or(0);
+                    format!("{path}: {} bytes, checksum {sum:016x}\n", data.len())
+                }
+                Err(e) => format!("{path}: {e}\n"),
+            };
+            if let Some(fd) = node.io_fd(conn) {
+                // One short line into an almost empty socket buffer; if even that would block,
+                // the client is not reading and loses the answer.
+                let _ = write(fd, line.as_bytes());
+            }
+            state.borrow_mut().owed -= 1;
+            server.close_if_done(node, conn, &state);
+        });
+        if let Err(e) = queued {
+            if let Some(fd) = node.io_fd(conn) {
+                let _ = write(fd, format!("{e}\n").as_bytes());
+            }
+            owed.borrow_mut().owed -= 1;
         }
     }
 }
 
-/// Reads `path` on the pool and writes one line back to `conn`, if it is still open.
-fn answer(node: &mut Node, conn: Handle, path: String) {
-    let p = path.clone();
-    let queued = node.read_file(p, move |node, result| {
-        let line = match result {
-            Ok(data) => {
-                let sum = checksum(&data, 1, &StopFlag::default()).unwrap_or(0);
-                format!("{path}: {} bytes, checksum {sum:016x}\n", data.len())
-            }
-            Err(e) => format!("{path}: {e}\n"),
-        };
-        if let Some(fd) = node.io_fd(conn) {
-            // One short line into an almost empty socket buffer; if even that would block, the
-            // client is not reading and loses the answer.
-            let _ = write(fd, line.as_bytes());
-        }
-    });
-    if let Err(e) = queued
-        && let Some(fd) = node.io_fd(conn)
-    {
-        let _ = write(fd, format!("{e}\n").as_bytes());
-    }
+/// One connection's state between callbacks.
+#[derive(Default)]
+struct Conn {
+    /// Bytes of a request line not ended yet.
+    line: Vec<u8>,
+    /// Answers being read on the pool, not written yet.
+    owed: usize,
+    /// The client has finished sending.
+    eof: bool,
 }
