@@ -683,7 +683,9 @@ fn a_signal_during_the_wait_does_not_cut_the_timer_short() {
     let t = lp.timer_init();
     let fired = Rc::new(RefCell::new(None));
     let f = fired.clone();
-    let start = Instant::now();
+    // The timer counts from the loop time, which was read when the loop was made: measure from
+    // there too, not from a later clock reading (that made this test fail now and then).
+    let start = lp.now();
     lp.timer_start(t, ms(60), Duration::ZERO, move |lp, _| {
         *f.borrow_mut() = Some(start.elapsed());
         lp.stop();
