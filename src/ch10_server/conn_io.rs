@@ -2,8 +2,8 @@
 //! poller what the connection needs next. Every callback of a connection's handles lands here.
 //!
 //! Each callback works in two steps. First, with the socket and the worker's state borrowed
-//! from the loop, it does the I/O and the HTTP ([`read_and_serve`]). Then, with the loop back, it
-//! *settles* the connection ([`settle`]): close it, start a timer, or change what the poller
+//! from the loop, it does the I/O and the HTTP (`read_and_serve`). Then, with the loop back, it
+//! *settles* the connection (`settle`): close it, start a timer, or change what the poller
 //! watches for, each only when something changed. In the common case (a request in, a response
 //! out, the kernel took it all) settling does nothing: no system call besides the `read` and
 //! the `write`.

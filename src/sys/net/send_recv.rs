@@ -1,8 +1,8 @@
 //! `recv(2)` and `send(2)`: `read` and `write` for sockets only.
 //!
 //! They do the same work, but they enter the socket layer directly, while `read` and `write` go
-//! through the file layer first (the file position lock, permission and notification hooks),
-//! which a socket does not need. And `send` takes flags: `MSG_NOSIGNAL` makes a send to a
+//! through the generic file layer first (`vfs_read`, `vfs_write`: permission and notification
+//! hooks that a file needs and a socket does not). And `send` takes flags: `MSG_NOSIGNAL` makes a send to a
 //! closed connection fail with `EPIPE` instead of raising `SIGPIPE`, whatever the process's
 //! signal dispositions.
 //!
