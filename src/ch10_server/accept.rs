@@ -2,8 +2,8 @@
 //! and a timer; and what to do when `accept` fails.
 
 use super::conn::{Conn, ConnId};
-use super::conn_io;
 use super::worker::WorkerLoop;
+use super::{conn_io, conn_timer, settle};
 use crate::ch06_pollers::Interest;
 use crate::sys::net;
 use std::io;
@@ -131,7 +131,7 @@ fn add_connection(lp: &mut WorkerLoop, socket: OwnedFd) {
         conn_io::on_event(lp, id, event);
     });
     if started.is_err() {
-        conn_io::close(lp, id);
+        settle::close(lp, id);
         return;
     }
     arm_timer(lp, id, timer, limits.idle_timeout);
@@ -145,7 +145,7 @@ pub fn arm_timer(
     after: Duration,
 ) {
     lp.timer_start(timer, after, Duration::ZERO, move |lp, _| {
-        conn_io::on_timer(lp, id);
+        conn_timer::on_timer(lp, id);
     });
 }
 

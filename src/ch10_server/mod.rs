@@ -8,7 +8,9 @@
 //! * [`pipeline`]: every complete request in the bytes read, answered in order into one batch;
 //! * [`write_queue`]: a connection's output queue and the watermarks of backpressure;
 //! * [`timeouts`]: the idle and header timeouts, on one lazily re-armed timer per connection;
-//! * [`conn`], [`conn_io`]: a connection's state and the callbacks of its handles;
+//! * [`conn`]: a connection's state; [`conn_io`] (reading), [`send`] (writing), [`settle`]
+//!   (what the poller watches, closing), [`conn_timer`] and [`delay`]: the callbacks of its
+//!   handles;
 //! * [`accept`], [`exclusive`]: accepting, what an `accept` error means, `EPOLLEXCLUSIVE`;
 //! * [`worker`], [`shutdown`], [`supervisor`], [`server`]: one loop per thread with
 //!   `SO_REUSEPORT`, stopped by Ctrl-C through chapter 9's signal and async handles.
@@ -18,13 +20,17 @@ pub mod chunked;
 pub mod config;
 pub mod conn;
 pub mod conn_io;
+pub mod conn_timer;
 pub mod date;
+pub mod delay;
 pub mod exclusive;
 pub mod pipeline;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod send;
 pub mod server;
+pub mod settle;
 pub mod shutdown;
 pub mod supervisor;
 pub mod timeouts;

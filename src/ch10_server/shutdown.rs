@@ -5,8 +5,8 @@
 //! connection is left, it closes its last handles and its loop returns: nothing keeps it alive.
 //! A second Ctrl-C closes everything at once.
 
-use super::conn_io;
 use super::pipeline::Phase;
+use super::settle;
 use super::supervisor;
 use super::worker::WorkerLoop;
 use crate::ch07_phases::Handle;
@@ -41,7 +41,7 @@ fn begin_draining(lp: &mut WorkerLoop) {
             continue;
         };
         if conn.is_idle() {
-            conn_io::close(lp, id);
+            settle::close(lp, id);
         } else if matches!(conn.requests.phase, Phase::Head) && conn.input.is_empty() {
             // Only output is left: its response said keep-alive, but we close after it.
             conn.closing = true;
@@ -59,7 +59,7 @@ fn begin_draining(lp: &mut WorkerLoop) {
 /// Closes every connection, finished or not.
 fn close_everything(lp: &mut WorkerLoop) {
     for id in lp.data().conns.ids() {
-        conn_io::close(lp, id);
+        settle::close(lp, id);
     }
     finish_if_drained(lp);
 }
