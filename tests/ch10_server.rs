@@ -419,7 +419,7 @@ fn a_slow_head_is_a_408_and_an_idle_connection_is_closed() {
     assert_eq!(read_response(&mut idle, false).status, 200);
     let quiet_since = Instant::now();
     assert_closed(&mut idle);
-    assert!(quiet_since.elapsed() >= Duration::from_millis(500));
+    assert!(quiet_since.elapsed() >= Duration::from_millis(400));
 }
 
 #[test]
