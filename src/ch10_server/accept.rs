@@ -96,9 +96,6 @@ pub fn on_listener_ready(lp: &mut WorkerLoop) {
             },
         }
     }
-    if worker.exclusive {
-        drain_exclusive_epoll(watched);
-    }
     if fresh.is_empty() && exhausted.is_none() {
         worker.stats.empty_accepts += 1;
     }
@@ -188,4 +185,4 @@ pub fn resume_accepting(lp: &mut WorkerLoop) {
     }
 }
 
-pub use super::exclusive::{drain_exclusive_epoll, exclusive_epoll};
+pub use super::exclusive::exclusive_epoll;

@@ -10,11 +10,13 @@
 //! listener, registered with `EPOLLEXCLUSIVE`, and its loop watches that epoll's fd, which is
 //! readable when the listener woke it. (An epoll fd can be watched like any other.)
 //!
-//! * [`exclusive_epoll`]: the small epoll, watching the listener with `EPOLLEXCLUSIVE`;
-//! * [`drain_exclusive_epoll`]: after accepting, empty its ready list (a wait with timeout 0),
-//!   so that it reports the listener again only when the kernel wakes it for a new connection.
+//! Nobody ever waits on the small epoll itself: when the worker's loop asks whether it is
+//! readable, the kernel looks at the listener again, and once `accept` has emptied the queue
+//! the small epoll stops being readable too. (Waiting on it with a zero timeout to "empty" it
+//! would do the opposite: a level-triggered entry is put back on the ready list each time it is
+//! reported, and the loop would be woken once more for nothing.)
 //!
-//! Elsewhere `exclusive_epoll` fails with [`ErrorKind::Unsupported`](std::io::ErrorKind).
+//! Elsewhere [`exclusive_epoll`] fails with [`ErrorKind::Unsupported`](std::io::ErrorKind).
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[path = "exclusive/linux.rs"]
@@ -23,4 +25,4 @@ mod os;
 #[path = "exclusive/unsupported.rs"]
 mod os;
 
-pub use os::{drain_exclusive_epoll, exclusive_epoll};
+pub use os::exclusive_epoll;

@@ -2,7 +2,7 @@
 
 use crate::sys::ok_or_errno;
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 // ANCHOR: exclusive_epoll
 /// A new epoll instance watching `listener` for readability with `EPOLLEXCLUSIVE`: put its fd
@@ -28,11 +28,3 @@ pub fn exclusive_epoll(listener: &OwnedFd) -> io::Result<OwnedFd> {
     Ok(epfd)
 }
 // ANCHOR_END: exclusive_epoll
-
-/// Empties the small epoll's ready list with a wait that does not block.
-pub fn drain_exclusive_epoll(epfd: BorrowedFd<'_>) {
-    let mut events = [libc::epoll_event { events: 0, u64: 0 }; 4];
-    // SAFETY: `events` has room for the 4 events we allow; a 0 timeout never blocks. An error
-    // (EINTR) only means the ready list is looked at again next time.
-    unsafe { libc::epoll_wait(epfd.as_raw_fd(), events.as_mut_ptr(), 4, 0) };
-}

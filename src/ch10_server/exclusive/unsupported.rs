@@ -1,7 +1,7 @@
 //! Elsewhere: there is no `EPOLLEXCLUSIVE`.
 
 use std::io;
-use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::fd::OwnedFd;
 
 /// Fails: `EPOLLEXCLUSIVE` is Linux's.
 pub fn exclusive_epoll(_listener: &OwnedFd) -> io::Result<OwnedFd> {
@@ -10,6 +10,3 @@ pub fn exclusive_epoll(_listener: &OwnedFd) -> io::Result<OwnedFd> {
         "EPOLLEXCLUSIVE needs Linux's epoll",
     ))
 }
-
-/// Nothing to drain.
-pub fn drain_exclusive_epoll(_epfd: BorrowedFd<'_>) {}
