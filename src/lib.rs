@@ -16,5 +16,6 @@ pub mod ch06_pollers;
 pub mod ch07_phases;
 pub mod ch08_ticks;
 pub mod ch09_threadpool;
+pub mod ch10_server;
 pub mod sys;
 pub mod text;

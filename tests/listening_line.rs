@@ -77,6 +77,17 @@ const SERVERS: &[Server] = &[
         exe: env!("CARGO_BIN_EXE_ch09-threadpool"),
         args: &["serve"],
     },
+    // Both worker setups: the main thread must not announce before every worker listens.
+    Server {
+        name: "ch10-server",
+        exe: env!("CARGO_BIN_EXE_ch10-server"),
+        args: &["--workers", "1"],
+    },
+    Server {
+        name: "ch10-server",
+        exe: env!("CARGO_BIN_EXE_ch10-server"),
+        args: &["--workers", "2"],
+    },
 ];
 
 /// The programs that do not listen (they measure or print, and exit), so that a new program must

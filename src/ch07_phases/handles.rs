@@ -349,6 +349,53 @@ impl<D, P: Poller> Loop<D, P> {
         }
     }
 
+    /// The fd of an I/O watcher together with the loop's data, borrowed at once: a callback
+    /// that reads from its socket into buffers kept in the data needs both.
+    pub fn io_fd_with_data(&mut self, handle: Handle) -> Option<(BorrowedFd<'_>, &mut D)> {
+        let slot = self
+            .slots
+            .get(handle.index as usize)
+            .filter(|s| s.generation == handle.generation)?;
+        match slot.kind.as_ref()? {
+            Kind::Io { fd: Some(fd), .. } => Some((fd.as_fd(), &mut self.data)),
+            _ => None,
+        }
+    }
+
+    /// Changes what a started (or stopped) watcher asks for and keeps its callback: one
+    /// `epoll_ctl` and no allocation, for a server that turns read or write interest on and off
+    /// as its buffers fill and drain (it works from the watcher's own callback too). Give the
+    /// watcher its callback with [`io_start`](Self::io_start) first: events of a watcher without
+    /// one are skipped. Fails like `io_start`.
+    pub fn io_set_interest(&mut self, handle: Handle, interest: Interest) -> io::Result<()> {
+        let token = Token(handle.token());
+        let slot = self
+            .slots
+            .get_mut(handle.index as usize)
+            .filter(|s| s.generation == handle.generation && !s.closing);
+        let Some(Kind::Io {
+            fd: Some(fd),
+            interest: current,
+        }) = slot.and_then(|s| s.kind.as_mut())
+        else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a live I/O watcher",
+            ));
+        };
+        match current {
+            Some(now) if *now == interest => return Ok(()),
+            Some(_) => self.poller.reregister(fd.as_fd(), token, interest)?,
+            None => {
+                self.poller.register(fd.as_fd(), token, interest)?;
+                self.watchers += 1;
+            }
+        }
+        *current = Some(interest);
+        self.activate(handle);
+        Ok(())
+    }
+
     // ANCHOR: io_start
     /// Starts (or changes) watching: `callback` runs in the poll phase each time the fd is ready
     /// for something in `interest` (`uv_poll_start`). Registration errors from the poller are

@@ -24,7 +24,12 @@ pub fn timeout_ms(now: Instant, deadline: Instant) -> i32 {
     if left.is_zero() {
         return 0;
     }
-    let ms = left.as_nanos().div_ceil(1_000_000);
+    // Whole seconds are whole milliseconds; only the nanoseconds are rounded up. (In 64-bit
+    // arithmetic: `as_nanos` is a u128, whose division is a library call on every turn.)
+    let ms = left
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(left.subsec_nanos().div_ceil(1_000_000)));
     i32::try_from(ms).unwrap_or(i32::MAX)
 }
 // ANCHOR_END: timeout_ms

@@ -1,5 +1,7 @@
 //! TCP sockets on the raw system calls: `socket`, `setsockopt`, `bind`, `listen`, `accept`,
-//! `read`, `write`, `fcntl`.
+//! `read`, `write`, `fcntl`; and, for chapter 10's server, in their own small files: listeners
+//! on any address with `SO_REUSEPORT` ([`listener`]), socket options ([`options`]), `accept4`
+//! in a loop ([`accept_loop`]) and `writev` ([`writev`](mod@writev)).
 //!
 //! Every server in the book binds to `127.0.0.1` (loopback): a reader's experiments are not
 //! reachable from the network.
@@ -16,6 +18,18 @@ mod os;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 #[path = "net/bsd.rs"]
 mod os;
+
+pub mod accept_loop;
+pub mod listener;
+pub mod options;
+pub mod send_recv;
+pub mod writev;
+
+pub use accept_loop::{accept_nonblocking, accept_waiting};
+pub use listener::listen_on;
+pub use options::{set_nodelay, set_reuseport};
+pub use send_recv::{recv, send};
+pub use writev::writev;
 
 use super::ok_or_errno;
 use std::io;

@@ -27,7 +27,9 @@ impl Program {
     /// for its `listening on 127.0.0.1:PORT` line.
     #[track_caller]
     pub fn start(exe: &str, args: &[&str]) -> Program {
-        Program::spawn(Command::new(exe), exe, args)
+        let mut command = Command::new(exe);
+        command.arg("--port").arg("0").args(args);
+        Program::start_command(command)
     }
 
     /// Like [`Program::start`], with the program's fd limit lowered to `limit` (soft and hard,
@@ -50,15 +52,17 @@ impl Program {
                 }
             });
         }
-        Program::spawn(command, exe, args)
+        command.arg("--port").arg("0").args(args);
+        Program::start_command(command)
     }
 
+    /// Starts a prepared command (it must ask for `--port 0` itself) and waits for its
+    /// `listening on 127.0.0.1:PORT` line: for a test that needs to set something up first, such
+    /// as a resource limit in `pre_exec`.
     #[track_caller]
-    fn spawn(mut command: Command, exe: &str, args: &[&str]) -> Program {
+    pub fn start_command(mut command: Command) -> Program {
+        let exe = command.get_program().to_string_lossy().into_owned();
         let mut child = command
-            .arg("--port")
-            .arg("0")
-            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

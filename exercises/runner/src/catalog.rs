@@ -409,6 +409,54 @@ pub const EXERCISES: &[Exercise] = &[
         ],
     },
     Exercise {
+        id: "ch10.1",
+        title: "answer every complete pipelined request in one batch",
+        module: "ch10_server",
+        function: "answer_all",
+        tests: "ch10::answer_all::",
+        page: "ch10-server.md#exercises",
+        needs: &[],
+        hints: [
+            "One read can hold several requests, and the last one may be cut in half. Parse from \
+             where the previous request ended, answer, and go on until what is left is not a \
+             whole head.",
+            "Three outcomes of the parser: a whole head (answer it, move past it, and stop if the \
+             request asked to close), not enough bytes yet (keep them for the next read), \
+             garbage (one 400, then nothing more from this connection).",
+        ],
+    },
+    Exercise {
+        id: "ch10.2",
+        title: "the watermarks: stop reading above high, start again at low",
+        module: "ch10_server",
+        function: "should_read",
+        tests: "ch10::should_read::",
+        page: "ch10-server.md#exercises",
+        needs: &[],
+        hints: [
+            "With one threshold, a queue hovering around it turns reading on and off at every \
+             write. Two thresholds, and the answer depends on what you are doing now.",
+            "While reading, keep reading until the queue is above the high mark; while paused, \
+             stay paused until it has drained to the low mark.",
+        ],
+    },
+    Exercise {
+        id: "ch10.3",
+        title: "an idle timeout on chapter 7's timers, re-armed lazily",
+        module: "ch10_server",
+        function: "on_idle_timer",
+        tests: "ch10::idle_timeout::",
+        page: "ch10-server.md#exercises",
+        needs: &[],
+        hints: [
+            "The connection only records when it was last active; the timer is not touched per \
+             request. When it fires, it decides whether the connection really has been idle.",
+            "Work out the deadline from the last activity. Past it: close. Not yet: start the \
+             same timer again for the time that is left (counting the re-arm), with this same \
+             function as its callback.",
+        ],
+    },
+    Exercise {
         id: "ch11.1",
         title: "the drain after every callback, with real promises",
         module: "ch11_node",

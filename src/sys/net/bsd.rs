@@ -4,7 +4,10 @@
 use super::{from_sockaddr, ok_or_errno};
 use std::io;
 use std::net::SocketAddrV4;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+/// `send` flags: none (macOS has no `MSG_NOSIGNAL`; Rust programs ignore `SIGPIPE` anyway).
+pub(super) const SEND_FLAGS: libc::c_int = 0;
 
 fn set_cloexec(fd: &OwnedFd) -> io::Result<()> {
     // SAFETY: F_SETFD on an open fd with an int argument takes no pointer.
@@ -37,4 +40,20 @@ pub(super) fn accept_cloexec(listener: BorrowedFd<'_>) -> io::Result<(OwnedFd, S
     let fd = unsafe { OwnedFd::from_raw_fd(fd) };
     set_cloexec(&fd)?;
     Ok((fd, from_sockaddr(&addr)))
+}
+
+pub(super) fn accept_nonblocking(listener: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+    // SAFETY: null address pointers are allowed (we do not ask for the peer's address).
+    let fd = ok_or_errno(unsafe {
+        libc::accept(
+            listener.as_raw_fd(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    })?;
+    // SAFETY: `fd` was just returned by accept(2), is open, and nothing else owns it.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    set_cloexec(&fd)?;
+    super::set_nonblocking(fd.as_fd(), true)?;
+    Ok(fd)
 }
