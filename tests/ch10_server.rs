@@ -4,11 +4,10 @@
 
 mod util;
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use util::{Client, PATIENCE, Program};
+use util::{Client, Program};
 
 const EXE: &str = env!("CARGO_BIN_EXE_ch10-server");
 
@@ -89,27 +88,6 @@ fn assert_closed(client: &mut Client) {
         "expected end of file, got {:?}",
         String::from_utf8_lossy(&rest)
     );
-}
-
-/// The server's resident memory in KiB.
-fn rss_kib(program: &Program) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", program.pid())).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .expect("VmRSS in /proc/PID/status")
-}
-
-/// Waits until the server's open fds are back to `baseline`.
-#[track_caller]
-fn assert_fds_return_to(program: &Program, baseline: usize) {
-    let deadline = Instant::now() + PATIENCE;
-    while program.open_fds() != baseline && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(program.open_fds(), baseline, "fds still open");
 }
 
 // ---- HTTP/1.1 ----------------------------------------------------------------------------------
@@ -422,177 +400,7 @@ fn a_slow_head_is_a_408_and_an_idle_connection_is_closed() {
     assert!(quiet_since.elapsed() >= Duration::from_millis(400));
 }
 
-#[test]
-fn a_client_that_never_reads_stays_bounded_while_others_are_served() {
-    let program = server(&[
-        "--high-water",
-        "65536",
-        "--low-water",
-        "16384",
-        "--max-body-bytes",
-        "4294967296",
-    ]);
-    let mut warm = program.connect();
-    warm.send(GET);
-    read_response(&mut warm, false);
-    let before = rss_kib(&program);
-
-    // A client that sends a huge echo and never reads the answer.
-    let greedy = TcpStream::connect(("127.0.0.1", program.port)).unwrap();
-    greedy
-        .set_write_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
-    let mut writer = greedy.try_clone().unwrap();
-    let pusher = std::thread::spawn(move || {
-        let size: u64 = 1 << 30;
-        let head = format!("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: {size}\r\n\r\n");
-        writer.write_all(head.as_bytes()).unwrap();
-        let chunk = vec![b'z'; 64 * 1024];
-        let mut sent = 0u64;
-        // Until the write times out: the server stopped reading and every buffer is full.
-        while let Ok(n) = writer.write(&chunk) {
-            sent += n as u64;
-        }
-        sent
-    });
-    let sent = pusher.join().unwrap();
-    assert!(
-        sent < 256 << 20,
-        "the server kept reading from a client that never reads ({sent} bytes taken)"
-    );
-    // Others are served meanwhile.
-    for _ in 0..10 {
-        let mut other = program.connect();
-        other.send(GET);
-        assert_eq!(read_response(&mut other, false).status, 200);
-    }
-    let grown = rss_kib(&program).saturating_sub(before);
-    assert!(
-        grown < 16 * 1024,
-        "the server grew by {grown} KiB for a client that never reads (it sent {sent} bytes)"
-    );
-    util::reset_on_close(&greedy);
-}
-
 // ---- many clients, bad clients -------------------------------------------------------------------
-
-#[test]
-fn a_thousand_concurrent_connections() {
-    eventloops::sys::limits::raise_fd_limit(4096).unwrap();
-    let program = server(&["--workers", "2"]);
-    let baseline = program.open_fds();
-    let mut clients: Vec<Client> = (0..1000).map(|_| program.connect()).collect();
-    for client in &mut clients {
-        client.send(GET);
-    }
-    for client in &mut clients {
-        assert_eq!(read_response(client, false).status, 200);
-    }
-    // And again, all still connected.
-    for client in &mut clients {
-        client.send(b"GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
-    }
-    for client in &mut clients {
-        assert_eq!(read_response(client, false).status, 404);
-    }
-    drop(clients);
-    assert_fds_return_to(&program, baseline);
-}
-
-/// A small xorshift generator: reproducible garbage without a dependency.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-const TEMPLATES: [&[u8]; 5] = [
-    b"GET / HTTP/1.1\r\nHost: t\r\n\r\n",
-    b"HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-    b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody",
-    b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n",
-    b"GET /delay?ms=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
-];
-
-/// Case `i` of the garbage: random bytes, a mutated request, or a truncated one.
-fn garbage_case(random: &mut Random, i: usize) -> Vec<u8> {
-    let template = TEMPLATES[i % TEMPLATES.len()];
-    match i % 3 {
-        0 => (0..1 + random.below(300))
-            .map(|_| random.next() as u8)
-            .collect(),
-        1 => {
-            let mut bytes = template.to_vec();
-            for _ in 0..1 + random.below(4) {
-                let at = random.below(bytes.len());
-                match random.below(3) {
-                    0 => bytes[at] = random.next() as u8,
-                    1 => bytes.insert(at, b"\r\n:; 0x\x00\xff"[random.below(9)]),
-                    _ => {
-                        bytes.remove(at);
-                    }
-                }
-            }
-            bytes
-        }
-        _ => template[..random.below(template.len())].to_vec(),
-    }
-}
-
-#[test]
-fn garbage_and_truncated_requests_never_panic_or_leak_an_fd() {
-    const CASES: usize = 3000;
-    let program = server(&["--max-delay-ms", "20", "--header-timeout-ms", "2000"]);
-    let baseline = program.open_fds();
-    let port = program.port;
-    let threads: Vec<_> = (0..4)
-        .map(|t| {
-            std::thread::spawn(move || {
-                let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1));
-                for i in (t..CASES).step_by(4) {
-                    let case = garbage_case(&mut random, i);
-                    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-                    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-                    // The server may answer and close before it has read everything.
-                    let _ = stream.write_all(&case);
-                    let _ = stream.shutdown(Shutdown::Write);
-                    let mut answer = Vec::new();
-                    match stream.read_to_end(&mut answer) {
-                        Ok(_) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
-                        Err(e) => panic!("case {i} {case:?}: {e}"),
-                    }
-                    assert!(
-                        answer.is_empty() || answer.starts_with(b"HTTP/1.1 "),
-                        "case {i}: {:?}",
-                        String::from_utf8_lossy(&answer)
-                    );
-                }
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().unwrap();
-    }
-    let mut client = program.connect();
-    client.send(GET);
-    assert_eq!(
-        read_response(&mut client, false).status,
-        200,
-        "still serving"
-    );
-    drop(client);
-    assert_fds_return_to(&program, baseline);
-}
 
 // ---- workers, listeners, out of fds --------------------------------------------------------------
 
@@ -624,30 +432,6 @@ fn every_listener_mode_serves_and_spreads_over_its_workers() {
             "{mode}: {lines:?}"
         );
     }
-}
-
-#[test]
-fn out_of_fds_it_pauses_accepting_without_spinning_then_recovers() {
-    let mut program = Program::start_with_fd_limit(EXE, &["--workers", "1"], 32);
-    let mut clients: Vec<TcpStream> = (0..40)
-        .map(|_| TcpStream::connect(("127.0.0.1", program.port)).unwrap())
-        .collect();
-    program.wait_for_line("not accepting until a client leaves");
-    // Paused, not spinning: over half a second the server uses (almost) no CPU.
-    let before = program.cpu_time().unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    let used = program.cpu_time().unwrap() - before;
-    assert!(
-        used < Duration::from_millis(200),
-        "the paused server is spinning: {used:?}"
-    );
-    // Clients leave; the server accepts the ones that waited and serves a new one.
-    for client in clients.drain(..30) {
-        util::reset_on_close(&client);
-    }
-    let mut late = program.connect();
-    late.send(GET);
-    assert_eq!(read_response(&mut late, false).status, 200);
 }
 
 // ---- the program ---------------------------------------------------------------------------------
@@ -740,4 +524,228 @@ fn help_says_what_the_program_does() {
 #[test]
 fn a_port_in_use_is_a_clear_error() {
     util::assert_refuses_a_port_in_use(EXE, "ch10-server");
+}
+
+/// The checks that read `/proc` (open fds, resident memory, CPU time): Linux only.
+#[cfg(target_os = "linux")]
+mod linux_only {
+    use super::*;
+    use std::io::Read;
+    use std::net::{Shutdown, TcpStream};
+    use util::PATIENCE;
+
+    /// The server's resident memory in KiB.
+    fn rss_kib(program: &Program) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", program.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+
+    /// Waits until the server's open fds are back to `baseline`.
+    #[track_caller]
+    fn assert_fds_return_to(program: &Program, baseline: usize) {
+        let deadline = Instant::now() + PATIENCE;
+        while program.open_fds() != baseline && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(program.open_fds(), baseline, "fds still open");
+    }
+
+    #[test]
+    fn a_client_that_never_reads_stays_bounded_while_others_are_served() {
+        let program = server(&[
+            "--high-water",
+            "65536",
+            "--low-water",
+            "16384",
+            "--max-body-bytes",
+            "4294967296",
+        ]);
+        let mut warm = program.connect();
+        warm.send(GET);
+        read_response(&mut warm, false);
+        let before = rss_kib(&program);
+
+        // A client that sends a huge echo and never reads the answer.
+        let greedy = TcpStream::connect(("127.0.0.1", program.port)).unwrap();
+        greedy
+            .set_write_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut writer = greedy.try_clone().unwrap();
+        let pusher = std::thread::spawn(move || {
+            let size: u64 = 1 << 30;
+            let head = format!("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: {size}\r\n\r\n");
+            writer.write_all(head.as_bytes()).unwrap();
+            let chunk = vec![b'z'; 64 * 1024];
+            let mut sent = 0u64;
+            // Until the write times out: the server stopped reading and every buffer is full.
+            while let Ok(n) = writer.write(&chunk) {
+                sent += n as u64;
+            }
+            sent
+        });
+        let sent = pusher.join().unwrap();
+        assert!(
+            sent < 256 << 20,
+            "the server kept reading from a client that never reads ({sent} bytes taken)"
+        );
+        // Others are served meanwhile.
+        for _ in 0..10 {
+            let mut other = program.connect();
+            other.send(GET);
+            assert_eq!(read_response(&mut other, false).status, 200);
+        }
+        let grown = rss_kib(&program).saturating_sub(before);
+        assert!(
+            grown < 16 * 1024,
+            "the server grew by {grown} KiB for a client that never reads (it sent {sent} bytes)"
+        );
+        util::reset_on_close(&greedy);
+    }
+
+    #[test]
+    fn a_thousand_concurrent_connections() {
+        eventloops::sys::limits::raise_fd_limit(4096).unwrap();
+        let program = server(&["--workers", "2"]);
+        let baseline = program.open_fds();
+        let mut clients: Vec<Client> = (0..1000).map(|_| program.connect()).collect();
+        for client in &mut clients {
+            client.send(GET);
+        }
+        for client in &mut clients {
+            assert_eq!(read_response(client, false).status, 200);
+        }
+        // And again, all still connected.
+        for client in &mut clients {
+            client.send(b"GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
+        }
+        for client in &mut clients {
+            assert_eq!(read_response(client, false).status, 404);
+        }
+        drop(clients);
+        assert_fds_return_to(&program, baseline);
+    }
+
+    /// A small xorshift generator: reproducible garbage without a dependency.
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const TEMPLATES: [&[u8]; 5] = [
+        b"GET / HTTP/1.1\r\nHost: t\r\n\r\n",
+        b"HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody",
+        b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n",
+        b"GET /delay?ms=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    ];
+
+    /// Case `i` of the garbage: random bytes, a mutated request, or a truncated one.
+    fn garbage_case(random: &mut Random, i: usize) -> Vec<u8> {
+        let template = TEMPLATES[i % TEMPLATES.len()];
+        match i % 3 {
+            0 => (0..1 + random.below(300))
+                .map(|_| random.next() as u8)
+                .collect(),
+            1 => {
+                let mut bytes = template.to_vec();
+                for _ in 0..1 + random.below(4) {
+                    let at = random.below(bytes.len());
+                    match random.below(3) {
+                        0 => bytes[at] = random.next() as u8,
+                        1 => bytes.insert(at, b"\r\n:; 0x\x00\xff"[random.below(9)]),
+                        _ => {
+                            bytes.remove(at);
+                        }
+                    }
+                }
+                bytes
+            }
+            _ => template[..random.below(template.len())].to_vec(),
+        }
+    }
+
+    #[test]
+    fn garbage_and_truncated_requests_never_panic_or_leak_an_fd() {
+        const CASES: usize = 3000;
+        let program = server(&["--max-delay-ms", "20", "--header-timeout-ms", "2000"]);
+        let baseline = program.open_fds();
+        let port = program.port;
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                std::thread::spawn(move || {
+                    let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1));
+                    for i in (t..CASES).step_by(4) {
+                        let case = garbage_case(&mut random, i);
+                        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+                        // The server may answer and close before it has read everything.
+                        let _ = stream.write_all(&case);
+                        let _ = stream.shutdown(Shutdown::Write);
+                        let mut answer = Vec::new();
+                        match stream.read_to_end(&mut answer) {
+                            Ok(_) => {}
+                            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+                            Err(e) => panic!("case {i} {case:?}: {e}"),
+                        }
+                        assert!(
+                            answer.is_empty() || answer.starts_with(b"HTTP/1.1 "),
+                            "case {i}: {:?}",
+                            String::from_utf8_lossy(&answer)
+                        );
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let mut client = program.connect();
+        client.send(GET);
+        assert_eq!(
+            read_response(&mut client, false).status,
+            200,
+            "still serving"
+        );
+        drop(client);
+        assert_fds_return_to(&program, baseline);
+    }
+
+    #[test]
+    fn out_of_fds_it_pauses_accepting_without_spinning_then_recovers() {
+        let mut program = Program::start_with_fd_limit(EXE, &["--workers", "1"], 32);
+        let mut clients: Vec<TcpStream> = (0..40)
+            .map(|_| TcpStream::connect(("127.0.0.1", program.port)).unwrap())
+            .collect();
+        program.wait_for_line("not accepting until a client leaves");
+        // Paused, not spinning: over half a second the server uses (almost) no CPU.
+        let before = program.cpu_time().unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        let used = program.cpu_time().unwrap() - before;
+        assert!(
+            used < Duration::from_millis(200),
+            "the paused server is spinning: {used:?}"
+        );
+        // Clients leave; the server accepts the ones that waited and serves a new one.
+        for client in clients.drain(..30) {
+            util::reset_on_close(&client);
+        }
+        let mut late = program.connect();
+        late.send(GET);
+        assert_eq!(read_response(&mut late, false).status, 200);
+    }
 }
