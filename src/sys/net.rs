@@ -27,14 +27,14 @@ pub mod writev;
 
 pub use accept_loop::{accept_nonblocking, accept_waiting};
 pub use listener::listen_on;
-pub use options::{set_nodelay, set_reuseport};
+pub use options::{set_nodelay, set_reuseaddr, set_reuseport, set_send_buffer};
 pub use send_recv::{recv, send};
 pub use writev::writev;
 
 use super::ok_or_errno;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4};
-use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
 /// How many finished handshakes the kernel queues for us before `accept` takes them.
 pub const LISTEN_BACKLOG: libc::c_int = 1024;
@@ -46,17 +46,7 @@ pub const LISTEN_BACKLOG: libc::c_int = 1024;
 /// previous run sit in `TIME_WAIT`.
 pub fn listen_tcp(port: u16) -> io::Result<OwnedFd> {
     let fd = os::tcp_socket()?;
-    let on: libc::c_int = 1;
-    // SAFETY: `fd` is an open socket; `on` is a valid c_int and we pass its exact size.
-    ok_or_errno(unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_REUSEADDR,
-            (&on as *const libc::c_int).cast(),
-            size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    })?;
+    options::set_reuseaddr(fd.as_fd(), true)?;
     let addr = to_sockaddr(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
     // SAFETY: `addr` is an initialised sockaddr_in and we pass its exact size.
     ok_or_errno(unsafe {
@@ -147,24 +137,6 @@ pub fn write_all(
     Ok(())
 }
 
-/// Sets the size of a socket's send buffer in the kernel (`SO_SNDBUF`), which also switches off
-/// Linux's automatic sizing of it. Linux doubles the value for its own bookkeeping and clamps it
-/// to `net.core.wmem_max`.
-pub fn set_send_buffer(fd: BorrowedFd<'_>, bytes: usize) -> io::Result<()> {
-    let size = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
-    // SAFETY: `fd` is open; `size` is a valid c_int and we pass its exact size.
-    ok_or_errno(unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_SNDBUF,
-            (&size as *const libc::c_int).cast(),
-            size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    })?;
-    Ok(())
-}
-
 /// Switches `O_NONBLOCK` on or off: with it on, `read`, `write` and `accept` fail with `EAGAIN`
 /// instead of waiting.
 pub fn set_nonblocking(fd: BorrowedFd<'_>, nonblocking: bool) -> io::Result<()> {
@@ -203,7 +175,6 @@ fn from_sockaddr(sa: &libc::sockaddr_in) -> SocketAddrV4 {
 mod tests {
     use super::*;
     use std::io::{Read, Write};
-    use std::os::fd::AsFd;
 
     #[test]
     fn listen_accept_read_write_round_trip() {

@@ -1,6 +1,7 @@
 //! The socket system calls `net` needs, for IPv4 and IPv6: what libuv's `uv_tcp_*` make
 //! underneath. Every socket is non-blocking and close-on-exec from the start.
 
+use eventloops::sys::net::options::set_int_option;
 use eventloops::sys::ok_or_errno;
 use std::io;
 use std::mem::size_of;
@@ -96,27 +97,13 @@ fn tcp_socket(addr: &SocketAddr) -> io::Result<OwnedFd> {
     })?)
 }
 
-fn set_option(fd: BorrowedFd<'_>, level: i32, name: i32, value: libc::c_int) -> io::Result<()> {
-    // SAFETY: `value` is a valid c_int and we pass its exact size.
-    ok_or_errno(unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            (&value as *const libc::c_int).cast(),
-            size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    })?;
-    Ok(())
-}
-
 /// A listening socket on `addr`, as `uv_tcp_bind` + `uv_listen` make it: `SO_REUSEADDR`, and
 /// an IPv6 "any" address accepting IPv4 too (Node's default `::`).
 pub(crate) fn listen(addr: SocketAddr, backlog: i32) -> io::Result<OwnedFd> {
     let fd = tcp_socket(&addr)?;
-    set_option(fd.as_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR, 1)?;
+    set_int_option(fd.as_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR, 1)?;
     if addr.is_ipv6() {
-        set_option(fd.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0)?;
+        set_int_option(fd.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0)?;
     }
     let raw = RawAddr::from(addr);
     // SAFETY: `raw` holds an initialised sockaddr of `raw.len` bytes.
@@ -220,7 +207,7 @@ pub(crate) fn shutdown_write(fd: BorrowedFd<'_>) -> io::Result<()> {
 
 /// `TCP_NODELAY` on or off.
 pub(crate) fn set_nodelay(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
-    set_option(
+    set_int_option(
         fd,
         libc::IPPROTO_TCP,
         libc::TCP_NODELAY,

@@ -17,17 +17,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 /// open the first on port 0, read the port back, and open the others on that port.
 pub fn listen_on(addr: SocketAddrV4, reuseport: bool, backlog: libc::c_int) -> io::Result<OwnedFd> {
     let fd = os::tcp_socket()?;
-    let on: libc::c_int = 1;
-    // SAFETY: `fd` is an open socket; `on` is a valid c_int and we pass its exact size.
-    ok_or_errno(unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_REUSEADDR,
-            (&on as *const libc::c_int).cast(),
-            size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    })?;
+    options::set_reuseaddr(fd.as_fd(), true)?;
     if reuseport {
         options::set_reuseport(fd.as_fd(), true)?;
     }

@@ -13,7 +13,7 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 /// Sets an integer socket option (`setsockopt(2)` with an `int` value).
-fn set_int_option(
+pub fn set_int_option(
     fd: BorrowedFd<'_>,
     level: libc::c_int,
     name: libc::c_int,
@@ -47,6 +47,12 @@ fn get_int_option(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int) -> 
         )
     })?;
     Ok(value)
+}
+
+/// `SO_REUSEADDR`: lets a restarted server bind its port at once, while connections of its
+/// previous run still sit in `TIME_WAIT`.
+pub fn set_reuseaddr(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
+    set_int_option(fd, libc::SOL_SOCKET, libc::SO_REUSEADDR, on.into())
 }
 
 // ANCHOR: reuseport
