@@ -406,32 +406,13 @@ impl<D, P: Poller> Loop<D, P> {
         interest: Interest,
         callback: impl FnMut(&mut Self, Handle, Event) + 'static,
     ) -> io::Result<()> {
-        let token = Token(handle.token());
+        // Registering and changing the interest is `io_set_interest`'s job; what starting adds
+        // is the callback.
+        self.io_set_interest(handle, interest)?;
         let slot = self
-            .slots
-            .get_mut(handle.index as usize)
-            .filter(|s| s.generation == handle.generation && !s.closing);
-        let Some(Kind::Io {
-            fd: Some(fd),
-            interest: current,
-        }) = slot.and_then(|s| s.kind.as_mut())
-        else {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a live I/O watcher",
-            ));
-        };
-        match current {
-            Some(_) => self.poller.reregister(fd.as_fd(), token, interest)?,
-            None => {
-                self.poller.register(fd.as_fd(), token, interest)?;
-                self.watchers += 1;
-            }
-        }
-        *current = Some(interest);
-        let slot = self.slot_mut(handle).expect("checked above");
+            .slot_mut(handle)
+            .expect("io_set_interest found a live watcher");
         slot.io_callback = Some(Box::new(callback));
-        self.activate(handle);
         Ok(())
     }
     // ANCHOR_END: io_start
