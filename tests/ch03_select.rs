@@ -37,6 +37,11 @@ fn running_out_of_fds_neither_spins_nor_floods_the_log() {
 }
 
 #[test]
+fn the_last_waiting_client_in_ends_the_episode() {
+    chat::the_last_waiting_client_in_ends_the_episode(EXE, &[]);
+}
+
+#[test]
 fn a_max_queue_below_the_greeting_size_is_refused_at_startup() {
     chat::a_max_queue_below_the_greeting_size_is_refused_at_startup(EXE);
 }

@@ -469,6 +469,11 @@ mod program {
     }
 
     #[test]
+    fn the_last_waiting_client_in_ends_the_episode() {
+        on_every_backend_at_once(super::chat::the_last_waiting_client_in_ends_the_episode);
+    }
+
+    #[test]
     fn select_serves_the_chat_and_exits_0_on_ctrl_c() {
         serves_the_chat("select");
     }

@@ -161,6 +161,9 @@ impl ChatServer {
                 self.remove_doomed();
             }
             self.after_turn();
+            if self.accepting.listener_back() {
+                self.accept_all()?; // no wait for readiness that may never come: see `listener_back`
+            }
         }
         Ok(self.summary)
     }

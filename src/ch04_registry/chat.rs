@@ -29,8 +29,11 @@ pub struct Room {
     clients: BTreeMap<Token, Conn>,
     /// The id the next client gets.
     next_id: u64,
-    /// The listener's registration (its callback owns the socket).
+    /// The listener's registration.
     listener: Option<Token>,
+    /// The listening socket, shared with the listener's callback: `run` also accepts outside
+    /// it (see `AcceptPause::listener_back`).
+    listen_socket: Rc<OwnedFd>,
     /// Whether the listener is watched, or set aside while `accept` is out of fds.
     accepting: AcceptPause,
     /// Whether the room reads, decided from the write queues' lengths.
@@ -59,11 +62,13 @@ impl Room {
 /// summary after the loop stops.
 pub fn serve(lp: &mut Loop, listener: OwnedFd, max_queue: usize) -> io::Result<Rc<RefCell<Room>>> {
     net::set_nonblocking(listener.as_fd(), true)?;
+    let listener = Rc::new(listener);
     let room = Rc::new(RefCell::new(Room {
         port: net::local_port(listener.as_fd())?,
         clients: BTreeMap::new(),
         next_id: 1,
         listener: None,
+        listen_socket: listener.clone(),
         accepting: AcceptPause::new(),
         valve: Backpressure::new(max_queue),
         doomed: Vec::new(),
@@ -71,7 +76,7 @@ pub fn serve(lp: &mut Loop, listener: OwnedFd, max_queue: usize) -> io::Result<R
     }));
     let shared = room.clone();
     let fd = listener.as_raw_fd();
-    // The callback owns the listener: it lives exactly as long as the registration.
+    // The callback and the room share the listening socket: it is closed when both are gone.
     let token = lp.on(fd, Interest::READABLE, move |lp, _event| {
         if let Err(e) = accept_all(lp, &listener, &shared) {
             println!("accept failed: {e}; stopping");
@@ -93,6 +98,12 @@ pub fn run(lp: &mut Loop, room: &Rc<RefCell<Room>>) -> io::Result<()> {
         let limit = room.borrow().wait_limit();
         lp.turn(limit)?;
         room.borrow_mut().after_turn(lp);
+        let back = room.borrow().accepting.listener_back();
+        if back {
+            // No wait for readiness that may never come: see `AcceptPause::listener_back`.
+            let socket = room.borrow().listen_socket.clone();
+            accept_all(lp, &socket, room)?;
+        }
     }
     Ok(())
 }

@@ -455,6 +455,9 @@ impl<P: Poller> Chat<P> {
         if self.accepting.retry_due(now) {
             self.watch_listener()?;
         }
+        if self.accepting.listener_back() {
+            self.accept_all()?; // no wait for readiness that may never come: see `listener_back`
+        }
         Ok(())
     }
     // ANCHOR_END: after_turn

@@ -181,6 +181,17 @@ impl AcceptPause {
         self.unwatched_since.take().is_some()
     }
 
+    /// Whether the listener is watched again while its episode is still open: the caller should
+    /// call `accept` once now instead of waiting for the listener to turn readable. At the fd
+    /// limit, Linux's `accept` fails with `EMFILE` before it even looks at the listen queue, so
+    /// the call that took the last waiting client may still have ended in `Exhausted`. The queue
+    /// is then empty, the listener never turns readable again, and without this one call the
+    /// episode would never be seen to end (and the next one would not be logged). The call
+    /// settles it: `QueueEmpty` ends the episode, `Exhausted` sets the listener aside again.
+    pub fn listener_back(&self) -> bool {
+        self.in_episode && self.unwatched_since.is_none()
+    }
+
     /// Whether the listener has been unwatched for [`Self::RETRY_AFTER`]; if so, it is watched
     /// again (the caller puts it back in the interest set) and `true` is returned.
     pub fn retry_due(&mut self, now: Instant) -> bool {
@@ -241,6 +252,22 @@ mod tests {
         assert!(pause.caught_up(), "an empty queue ends it");
         assert!(!pause.caught_up());
         assert!(pause.watching());
+    }
+
+    #[test]
+    fn a_listener_put_back_during_an_episode_asks_for_one_accept() {
+        let t0 = Instant::now();
+        let mut pause = AcceptPause::new();
+        assert!(!pause.listener_back(), "no episode, nothing to settle");
+        pause.exhausted(t0);
+        assert!(!pause.listener_back(), "set aside: not yet");
+        assert!(pause.fd_freed());
+        assert!(pause.listener_back(), "back, episode open: accept once now");
+        pause.exhausted(t0);
+        assert!(!pause.listener_back(), "still out of fds: set aside again");
+        assert!(pause.fd_freed());
+        assert!(pause.caught_up(), "the queue is empty: the episode ends");
+        assert!(!pause.listener_back());
     }
 
     #[test]

@@ -285,6 +285,45 @@ pub fn running_out_of_fds_neither_spins_nor_floods_the_log(exe: &str, args: &[&s
     program.wait_for_line("accepting again");
 }
 
+/// Regression: at the fd limit `accept` fails with `EMFILE` even when the listen queue is empty,
+/// so the call that takes the last waiting client ends in `EMFILE` too. The listener, put back
+/// when the next client leaves, then never turns readable, and the server never logged that
+/// the episode was over (nor would it have logged the next one). Clients here leave one at a
+/// time, each letting exactly one waiting client in, so the last one in finds no fd to spare.
+pub fn the_last_waiting_client_in_ends_the_episode(exe: &str, args: &[&str]) {
+    const WAITING: usize = 3;
+    let mut program = Program::start_with_fd_limit(exe, args, FD_LIMIT);
+    let mut inside = Vec::new();
+    let mut waiting = Vec::new();
+    while waiting.is_empty() {
+        let client = program.connect();
+        let line = loop {
+            let line = program.next_line(); // skipping the startup lines
+            if line.contains("Too many open files") || line.contains(" joined from ") {
+                break line;
+            }
+        };
+        if line.contains("Too many open files") {
+            waiting.push(client); // the first one the server had no fd for
+        } else {
+            inside.push(client);
+        }
+    }
+    waiting.extend((1..WAITING).map(|_| program.connect()));
+    // One leaves, one comes in: the queue is drained one client per departure.
+    for _ in 0..WAITING {
+        drop(inside.pop().expect("more clients inside than waiting"));
+        program.wait_for_line(" joined from ");
+    }
+    for client in &mut waiting {
+        let hello = client.read_line();
+        assert!(hello.starts_with("* you are client "), "{hello:?}");
+    }
+    // The queue is empty and the server is at its limit again; one more departure frees an fd.
+    drop(inside.pop());
+    program.wait_for_line("accepting again");
+}
+
 /// How long the flood test sends.
 const FLOOD_FOR: Duration = Duration::from_secs(10);
 
