@@ -175,6 +175,25 @@ for (const name of ['_argv', '_destroyed', '_refed']) {
   Object.defineProperty(Immediate.prototype, name, { writable: true, enumerable: false });
 }
 
+// QuickJS shares an object's layout (its "shape") between the objects that got the same
+// properties in the same order, but frees a shape with the last object that has it. A
+// constructor starts from the bare shape of its prototype and passes through one shape per
+// property it adds; the objects it returns keep only the last one, so every
+// `new Timeout` would build them again and free them. One object kept at each step keeps them.
+// (The objects hang off the constructor: a module's own variables die with its function.)
+function keepShapes(constructor, ...names) {
+  const kept = [];
+  for (let n = 0; n <= names.length; n++) {
+    const object = Object.create(constructor.prototype);
+    for (let i = 0; i < n; i++) object[names[i]] = undefined;
+    kept.push(object);
+  }
+  Object.defineProperty(constructor, kKeptShapes, { value: kept });
+}
+const kKeptShapes = Symbol('keptShapes');
+keepShapes(Timeout, '_idleTimeout', '_onTimeout', '_key');
+keepShapes(Immediate, '_onImmediate', '_key');
+
 function setImmediate(callback, ...args) {
   if (typeof callback !== 'function') validateFunction(callback, 'callback');
   return new Immediate(callback, args.length === 0 ? undefined : args);
