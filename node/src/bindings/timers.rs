@@ -89,7 +89,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
         ctx,
         binding,
         "timerStart",
-        |ctx, timeout: Object<'js>, callback: Function<'js>, ms: f64| {
+        |ctx, timeout: Value<'js>, callback: Function<'js>, ms: f64| {
             timer_start(ctx, timeout, callback, ms, None, false)
         },
     )?;
@@ -114,7 +114,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
         ctx,
         binding,
         "immediateStart",
-        |ctx, immediate: Object<'js>, callback: Function<'js>| {
+        |ctx, immediate: Value<'js>, callback: Function<'js>| {
             immediate_start(ctx, immediate, callback, None)
         },
     )?;
@@ -143,10 +143,11 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
 
 // ANCHOR: timer_start
 /// `binding.timerStartFull(timeout, callback, ms, args, repeat)`: chapter 8's `set_timeout` (or
-/// `set_interval`) with a loop callback that calls `callback` on the `Timeout` object.
+/// `set_interval`) with a loop callback that calls `callback` on the `Timeout` object (taken as
+/// a plain value: `js/timers.js` always passes the object, and checking it again costs every timer).
 fn timer_start<'js>(
     ctx: Ctx<'js>,
-    timeout: Object<'js>,
+    timeout: Value<'js>,
     callback: Function<'js>,
     ms: f64,
     args: Option<Array<'js>>,
@@ -155,7 +156,7 @@ fn timer_start<'js>(
     // Node keys its lists by the delay as given; chapter 8's lists are whole milliseconds, and a
     // 1.5 ms timer is due at the same loop tick as a 2 ms one.
     let ms = ms.ceil().max(1.0) as u64;
-    let call = SavedCall::save(&ctx, callback, timeout.into_value(), args);
+    let call = SavedCall::save(&ctx, callback, timeout, args);
     let key = TIMEOUTS.with_borrow_mut(Keys::reserve);
     let id = with_loop(|node| {
         if repeat {
@@ -181,11 +182,11 @@ fn run(node: &mut Node, what: fn(String) -> What, call: &SavedCall) {
 /// `binding.immediateStartWithArgs(immediate, callback, args)`: chapter 8's `set_immediate`.
 fn immediate_start<'js>(
     ctx: Ctx<'js>,
-    immediate: Object<'js>,
+    immediate: Value<'js>,
     callback: Function<'js>,
     args: Option<Array<'js>>,
 ) -> Key {
-    let call = SavedCall::save(&ctx, callback, immediate.into_value(), args);
+    let call = SavedCall::save(&ctx, callback, immediate, args);
     let key = IMMEDIATES.with_borrow_mut(Keys::reserve);
     let id = with_loop(|node| {
         node.set_immediate(move |node| {
