@@ -7,6 +7,13 @@
 
 const { validateFunction } = require('errors');
 
+// The host functions, looked up once: a property lookup on `binding` at every call costs an
+// interpreter more than the call's own bookkeeping.
+const {
+  timerStart, timerStartFull, timerStop, timerRef,
+  immediateStart, immediateStartWithArgs, immediateStop, immediateRef, immediateHasRef,
+} = binding;
+
 const TIMEOUT_MAX = 2 ** 31 - 1;
 const kId = Symbol('asyncId');
 const kNone = -1;
@@ -40,24 +47,26 @@ class Timeout {
     this._onTimeout = callback;
     if (args !== undefined) this._timerArgs = args;
     if (isRepeat) this._repeat = after;
-    this._key = binding.timerStart(this, callback, args, after, isRepeat);
+    this._key = args === undefined && !isRepeat
+      ? timerStart(this, callback, after)
+      : timerStartFull(this, callback, after, args, isRepeat);
   }
 
   // Starts the timer again from now, with the same delay; a timer that already ran runs again.
   // A cleared timer stays cleared.
   refresh() {
     if (this._idleTimeout < 0) return this;
-    binding.timerStop(this._key);
+    timerStop(this._key);
     this._destroyed = false;
-    this._key = binding.timerStart(this, this._onTimeout, this._timerArgs, this._idleTimeout, this._repeat !== null);
-    if (!this._refed) binding.timerRef(this._key, false);
+    this._key = timerStartFull(this, this._onTimeout, this._idleTimeout, this._timerArgs, this._repeat !== null);
+    if (!this._refed) timerRef(this._key, false);
     return this;
   }
 
   ref() {
     if (!this._refed) {
       this._refed = true;
-      binding.timerRef(this._key, true);
+      timerRef(this._key, true);
     }
     return this;
   }
@@ -65,7 +74,7 @@ class Timeout {
   unref() {
     if (this._refed) {
       this._refed = false;
-      binding.timerRef(this._key, false);
+      timerRef(this._key, false);
     }
     return this;
   }
@@ -95,28 +104,24 @@ for (const name of ['_timerArgs', '_repeat', '_destroyed', '_refed', '_key']) {
 }
 
 function unenroll(timer) {
-  binding.timerStop(timer._key);
+  timerStop(timer._key);
   timer._key = kNone;
   timer._destroyed = true;
   timer._idleTimeout = -1;
   if (timer[kId] !== undefined) knownById.delete(timer[kId]);
 }
 
-// The extra arguments of setTimeout(f, ms, ...args), without building an array when there are
-// none (the common case).
-function extraArgs(all, from) {
-  if (all.length <= from) return undefined;
-  return Array.prototype.slice.call(all, from);
+// The extra arguments come in a rest parameter, not from `arguments`: QuickJS builds the
+// `arguments` object on every call of a function that mentions it, which costs more than the
+// empty array of a rest parameter. `undefined` stands for "none", the common case.
+function setTimeout(callback, after, ...args) {
+  if (typeof callback !== 'function') validateFunction(callback, 'callback');
+  return new Timeout(callback, after, args.length === 0 ? undefined : args, false);
 }
 
-function setTimeout(callback, after) {
+function setInterval(callback, repeat, ...args) {
   if (typeof callback !== 'function') validateFunction(callback, 'callback');
-  return new Timeout(callback, after, arguments.length > 2 ? extraArgs(arguments, 2) : undefined, false);
-}
-
-function setInterval(callback, repeat) {
-  if (typeof callback !== 'function') validateFunction(callback, 'callback');
-  return new Timeout(callback, repeat, arguments.length > 2 ? extraArgs(arguments, 2) : undefined, true);
+  return new Timeout(callback, repeat, args.length === 0 ? undefined : args, true);
 }
 
 function clearTimeout(timer) {
@@ -138,13 +143,15 @@ class Immediate {
   constructor(callback, args) {
     this._onImmediate = callback;
     if (args !== undefined) this._argv = args;
-    this._key = binding.immediateStart(this, callback, args);
+    this._key = args === undefined
+      ? immediateStart(this, callback)
+      : immediateStartWithArgs(this, callback, args);
   }
 
   ref() {
     if (!this._refed) {
       this._refed = true;
-      binding.immediateRef(this._key, true);
+      immediateRef(this._key, true);
     }
     return this;
   }
@@ -152,13 +159,13 @@ class Immediate {
   unref() {
     if (this._refed) {
       this._refed = false;
-      binding.immediateRef(this._key, false);
+      immediateRef(this._key, false);
     }
     return this;
   }
 
   hasRef() {
-    return binding.immediateHasRef(this._key) && this._refed;
+    return immediateHasRef(this._key) && this._refed;
   }
 }
 Immediate.prototype._argv = undefined;
@@ -168,16 +175,35 @@ for (const name of ['_argv', '_destroyed', '_refed']) {
   Object.defineProperty(Immediate.prototype, name, { writable: true, enumerable: false });
 }
 
-function setImmediate(callback) {
+// QuickJS shares an object's layout (its "shape") between the objects that got the same
+// properties in the same order, but frees a shape with the last object that has it. A
+// constructor starts from the bare shape of its prototype and passes through one shape per
+// property it adds; the objects it returns keep only the last one, so every
+// `new Timeout` would build them again and free them. One object kept at each step keeps them.
+// (The objects hang off the constructor: a module's own variables die with its function.)
+function keepShapes(constructor, ...names) {
+  const kept = [];
+  for (let n = 0; n <= names.length; n++) {
+    const object = Object.create(constructor.prototype);
+    for (let i = 0; i < n; i++) object[names[i]] = undefined;
+    kept.push(object);
+  }
+  Object.defineProperty(constructor, kKeptShapes, { value: kept });
+}
+const kKeptShapes = Symbol('keptShapes');
+keepShapes(Timeout, '_idleTimeout', '_onTimeout', '_key');
+keepShapes(Immediate, '_onImmediate', '_key');
+
+function setImmediate(callback, ...args) {
   if (typeof callback !== 'function') validateFunction(callback, 'callback');
-  return new Immediate(callback, arguments.length > 1 ? extraArgs(arguments, 1) : undefined);
+  return new Immediate(callback, args.length === 0 ? undefined : args);
 }
 
 function clearImmediate(immediate) {
   if (!immediate || immediate._destroyed || !(immediate instanceof Immediate)) return;
   immediate._destroyed = true;
   immediate._onImmediate = null;
-  binding.immediateStop(immediate._key);
+  immediateStop(immediate._key);
 }
 
 // require('timers/promises'): the promise versions of setTimeout and setImmediate.

@@ -1,8 +1,13 @@
-//! Timers and immediates on chapter 8's lists. `binding.timerStart(timeout, callback, args, ms,
-//! repeat)` puts a timer in chapter 8's list for `ms`, with a loop callback that calls
-//! `callback` (with `this` the JavaScript `Timeout` object, and `args`) when it is due;
-//! immediates likewise on chapter 8's immediate queue. JavaScript keeps the returned key to
-//! clear, ref and unref it; the key goes stale when the timer has fired or been cleared.
+//! Timers and immediates on chapter 8's lists. `binding.timerStart(timeout, callback, ms)` puts a
+//! timer in chapter 8's list for `ms`, with a loop callback that calls `callback` (with `this`
+//! the JavaScript `Timeout` object) when it is due; `timerStartFull` also takes the extra
+//! arguments and whether it repeats. Immediates likewise on chapter 8's immediate queue.
+//! JavaScript keeps the returned key to clear, ref and unref it; the key goes stale when the
+//! timer has fired or been cleared.
+//!
+//! The common case has its own, shorter host function: every argument of a call from
+//! JavaScript is converted and reference-counted on the way in, and a program may start a
+//! million timers.
 
 use super::define;
 use super::keys::{Key, Keys};
@@ -80,7 +85,15 @@ pub(crate) fn reset() {
 }
 
 pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::Result<()> {
-    define(ctx, binding, "timerStart", timer_start)?;
+    define(
+        ctx,
+        binding,
+        "timerStart",
+        |ctx, timeout: Value<'js>, callback: Function<'js>, ms: f64| {
+            timer_start(ctx, timeout, callback, ms, None, false)
+        },
+    )?;
+    define(ctx, binding, "timerStartFull", timer_start)?;
     define(ctx, binding, "timerStop", |key: Key| {
         if let Some(id) = TIMEOUTS.with_borrow_mut(|t| t.remove(key)) {
             with_loop(|node| node.clear_timeout(id));
@@ -97,7 +110,15 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
             });
         }
     })?;
-    define(ctx, binding, "immediateStart", immediate_start)?;
+    define(
+        ctx,
+        binding,
+        "immediateStart",
+        |ctx, immediate: Value<'js>, callback: Function<'js>| {
+            immediate_start(ctx, immediate, callback, None)
+        },
+    )?;
+    define(ctx, binding, "immediateStartWithArgs", immediate_start)?;
     define(ctx, binding, "immediateStop", |key: Key| {
         if let Some(id) = IMMEDIATES.with_borrow_mut(|t| t.remove(key)) {
             with_loop(|node| node.clear_immediate(id));
@@ -121,20 +142,21 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, binding: &Object<'js>) -> rquickjs::R
 }
 
 // ANCHOR: timer_start
-/// `binding.timerStart(timeout, callback, args, ms, repeat)`: chapter 8's `set_timeout` (or
-/// `set_interval`) with a loop callback that calls `callback` on the `Timeout` object.
+/// `binding.timerStartFull(timeout, callback, ms, args, repeat)`: chapter 8's `set_timeout` (or
+/// `set_interval`) with a loop callback that calls `callback` on the `Timeout` object (taken as
+/// a plain value: `js/timers.js` always passes the object, and checking it again costs every timer).
 fn timer_start<'js>(
     ctx: Ctx<'js>,
-    timeout: Object<'js>,
+    timeout: Value<'js>,
     callback: Function<'js>,
-    args: Option<Array<'js>>,
     ms: f64,
+    args: Option<Array<'js>>,
     repeat: bool,
 ) -> Key {
     // Node keys its lists by the delay as given; chapter 8's lists are whole milliseconds, and a
     // 1.5 ms timer is due at the same loop tick as a 2 ms one.
     let ms = ms.ceil().max(1.0) as u64;
-    let call = SavedCall::save(&ctx, callback, timeout.into_value(), args);
+    let call = SavedCall::save(&ctx, callback, timeout, args);
     let key = TIMEOUTS.with_borrow_mut(Keys::reserve);
     let id = with_loop(|node| {
         if repeat {
@@ -157,14 +179,14 @@ fn run(node: &mut Node, what: fn(String) -> What, call: &SavedCall) {
 }
 // ANCHOR_END: timer_start
 
-/// `binding.immediateStart(immediate, callback, args)`: chapter 8's `set_immediate`.
+/// `binding.immediateStartWithArgs(immediate, callback, args)`: chapter 8's `set_immediate`.
 fn immediate_start<'js>(
     ctx: Ctx<'js>,
-    immediate: Object<'js>,
+    immediate: Value<'js>,
     callback: Function<'js>,
     args: Option<Array<'js>>,
 ) -> Key {
-    let call = SavedCall::save(&ctx, callback, immediate.into_value(), args);
+    let call = SavedCall::save(&ctx, callback, immediate, args);
     let key = IMMEDIATES.with_borrow_mut(Keys::reserve);
     let id = with_loop(|node| {
         node.set_immediate(move |node| {
