@@ -162,7 +162,8 @@ impl ChatServer {
             }
             self.after_turn();
             if self.accepting.listener_back() {
-                self.accept_all()?; // no wait for readiness that may never come: see `listener_back`
+                // Not waiting for a readiness that may never come: see `listener_back`.
+                self.accept_all()?;
             }
         }
         Ok(self.summary)

@@ -456,7 +456,8 @@ impl<P: Poller> Chat<P> {
             self.watch_listener()?;
         }
         if self.accepting.listener_back() {
-            self.accept_all()?; // no wait for readiness that may never come: see `listener_back`
+            // Not waiting for a readiness that may never come: see `listener_back`.
+            self.accept_all()?;
         }
         Ok(())
     }
