@@ -1,6 +1,6 @@
 //! The loop itself: its state, one turn in [`Loop::run`], and the phases `run` calls by name.
 
-use super::handle::{Handle, Kind, PendingCallback, Slot};
+use super::handle::{Handle, Kind, LoopId, PendingCallback, Slot};
 use super::trace::{Phase, Trace};
 use crate::ch05_timers::TimerHeap;
 use crate::ch06_pollers::{DefaultPoller, Event, Poller};
@@ -42,6 +42,8 @@ pub enum RunMode {
 pub struct Loop<D = (), P: Poller = DefaultPoller> {
     /// The embedder's data.
     pub(crate) data: D,
+    /// This loop's id, which every handle it makes carries.
+    pub(crate) id: LoopId,
     /// The kernel's readiness interface.
     pub(crate) poller: P,
     /// The loop time: read once per turn (and after each wait), not per callback.
@@ -98,6 +100,7 @@ impl<D, P: Poller> Loop<D, P> {
         let now = Instant::now();
         Ok(Loop {
             data,
+            id: LoopId::fresh(),
             poller: P::new()?,
             now,
             epoch: now,
@@ -332,15 +335,22 @@ impl<D, P: Poller> Loop<D, P> {
     /// The slot a live handle names, or `None` for a stale or freed handle.
     pub(crate) fn slot(&self, handle: Handle) -> Option<&Slot<D, P>> {
         self.slots
-            .get(handle.index as usize)
+            .get(self.index_of(handle)?)
             .filter(|s| s.generation == handle.generation && s.kind.is_some())
     }
 
     /// The slot a live handle names, mutably.
     pub(crate) fn slot_mut(&mut self, handle: Handle) -> Option<&mut Slot<D, P>> {
+        let index = self.index_of(handle)?;
         self.slots
-            .get_mut(handle.index as usize)
+            .get_mut(index)
             .filter(|s| s.generation == handle.generation && s.kind.is_some())
+    }
+
+    /// The slot index `handle` names in this loop; `None` for a handle of another loop (the
+    /// generation is checked by the caller, with whatever else it needs of the slot).
+    pub(crate) fn index_of(&self, handle: Handle) -> Option<usize> {
+        (handle.owner == self.id).then_some(handle.index as usize)
     }
 
     /// Puts a new handle of `kind` in a free slot.
@@ -349,11 +359,16 @@ impl<D, P: Poller> Loop<D, P> {
             let slot = &mut self.slots[index as usize];
             let generation = slot.generation;
             *slot = Slot::new(generation, kind);
-            Handle { index, generation }
+            Handle {
+                owner: self.id,
+                index,
+                generation,
+            }
         } else {
             let index = u32::try_from(self.slots.len()).expect("fewer than 2^32 handles");
             self.slots.push(Slot::new(0, kind));
             Handle {
+                owner: self.id,
                 index,
                 generation: 0,
             }

@@ -3,18 +3,35 @@
 //!
 //! A handle is an index plus a generation. The slot is reused only after the handle's close
 //! callback has run, and reusing it bumps the generation, so a stale [`Handle`] kept by a callback
-//! can never reach the handle that took its slot: every operation on it finds nothing.
+//! can never reach the handle that took its slot: every operation on it finds nothing. A handle
+//! also names its loop, so that one given to another loop of the same program finds nothing
+//! there either, instead of whichever handle has the same index.
 
 use super::Loop;
 use crate::ch05_timers::TimerId;
 use crate::ch06_pollers::{Event, Interest, Poller};
 use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
+
+/// Which loop of the program something belongs to: every loop takes a new one when it is made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct LoopId(u32);
+
+impl LoopId {
+    /// An id no other loop of this process has had (0 is never handed out).
+    pub(crate) fn fresh() -> LoopId {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        LoopId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
 
 /// Names one handle of a [`Loop`]. Cheap to copy; stays valid until the handle's close callback
 /// has run, after which every operation on it is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Handle {
+    /// The loop the handle belongs to.
+    pub(crate) owner: LoopId,
     /// The slot in the loop's slab.
     pub(crate) index: u32,
     /// Which use of the slot this is.
@@ -27,9 +44,10 @@ impl Handle {
         (self.index as usize) | ((self.generation as usize) << 32)
     }
 
-    /// Unpacks a token made by [`token`](Self::token).
-    pub(crate) fn from_token(token: usize) -> Handle {
+    /// Unpacks a token made by [`token`](Self::token), for the loop `owner` whose poller gave it.
+    pub(crate) fn from_token(token: usize, owner: LoopId) -> Handle {
         Handle {
+            owner,
             index: token as u32,
             generation: (token >> 32) as u32,
         }

@@ -354,7 +354,7 @@ impl<D, P: Poller> Loop<D, P> {
     pub fn io_fd_with_data(&mut self, handle: Handle) -> Option<(BorrowedFd<'_>, &mut D)> {
         let slot = self
             .slots
-            .get(handle.index as usize)
+            .get(self.index_of(handle)?)
             .filter(|s| s.generation == handle.generation)?;
         match slot.kind.as_ref()? {
             Kind::Io { fd: Some(fd), .. } => Some((fd.as_fd(), &mut self.data)),
@@ -370,8 +370,8 @@ impl<D, P: Poller> Loop<D, P> {
     pub fn io_set_interest(&mut self, handle: Handle, interest: Interest) -> io::Result<()> {
         let token = Token(handle.token());
         let slot = self
-            .slots
-            .get_mut(handle.index as usize)
+            .index_of(handle)
+            .and_then(|index| self.slots.get_mut(index))
             .filter(|s| s.generation == handle.generation && !s.closing);
         let Some(Kind::Io {
             fd: Some(fd),
@@ -421,8 +421,8 @@ impl<D, P: Poller> Loop<D, P> {
     /// (`uv_poll_stop`).
     pub fn io_stop(&mut self, handle: Handle) -> bool {
         let slot = self
-            .slots
-            .get_mut(handle.index as usize)
+            .index_of(handle)
+            .and_then(|index| self.slots.get_mut(index))
             .filter(|s| s.generation == handle.generation);
         let Some(Kind::Io { fd, interest }) = slot.and_then(|s| s.kind.as_mut()) else {
             return false;

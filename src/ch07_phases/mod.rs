@@ -29,6 +29,7 @@ pub mod trace;
 mod tests;
 
 pub use event_loop::{Loop, RunMode};
+pub(crate) use handle::LoopId;
 pub use handle::{Callback, CloseCallback, Handle, IoCallback, PendingCallback};
 pub use poll::{MAX_EVENTS, MAX_WAITS, timeout_ms};
 pub use trace::{Phase, Span, Trace};

@@ -125,7 +125,7 @@ impl<D, P: Poller> Loop<D, P> {
     /// still asks for.
     fn dispatch(&mut self, events: &[Event]) {
         for event in events {
-            let handle = Handle::from_token(event.token.0);
+            let handle = Handle::from_token(event.token.0, self.id);
             let Some(slot) = self.slot_mut(handle) else {
                 continue; // closed and freed: cannot happen within a phase, but costs nothing
             };

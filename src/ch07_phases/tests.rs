@@ -615,6 +615,33 @@ fn a_stale_handle_reaches_nothing_even_after_its_slot_is_reused() {
 }
 
 #[test]
+fn a_handle_of_one_loop_reaches_nothing_in_another() {
+    let mut a = new_loop();
+    let mut b = new_loop();
+    let ours = b.timer_init();
+    let theirs = a.timer_init();
+    assert_eq!(theirs.index, ours.index, "the same slot in each loop");
+    assert_eq!(theirs.generation, ours.generation);
+    let fired = Rc::new(RefCell::new(0));
+    let count = fired.clone();
+    b.timer_start(ours, ms(1), Duration::ZERO, move |_, _| {
+        *count.borrow_mut() += 1
+    });
+    assert!(!b.timer_stop(theirs), "a's handle must not stop b's timer");
+    assert!(!b.close(theirs, |_, _| panic!("a's handle closed b's timer")));
+    assert!(b.timer_again(theirs).is_err());
+    let (fd, _peer) = readable_pair();
+    let watcher = a.io_init(fd);
+    assert!(
+        b.io_start(watcher, Interest::READABLE, |_, _, _| {})
+            .is_err()
+    );
+    assert!(!b.io_stop(watcher));
+    b.run(RunMode::Default).unwrap();
+    assert_eq!(*fired.borrow(), 1, "b's own timer ran");
+}
+
+#[test]
 fn the_trace_records_callbacks_by_phase_and_the_wait_in_poll() {
     let mut lp = new_loop();
     lp.enable_trace();

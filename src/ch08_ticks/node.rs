@@ -6,21 +6,11 @@ use super::timers::TimerLists;
 use crate::ch07_phases::{Handle, Loop, RunMode};
 use std::collections::VecDeque;
 use std::io;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Which loop a [`Timeout`](super::Timeout) or an [`Immediate`](super::Immediate) belongs to:
-/// every [`Node::boot`] takes a new one, so a name handed out by one loop finds nothing in
-/// another.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub(crate) struct LoopId(u32);
-
-impl LoopId {
-    /// A loop id no other loop of this process has had (0 is never handed out).
-    fn fresh() -> LoopId {
-        static NEXT: AtomicU32 = AtomicU32::new(1);
-        LoopId(NEXT.fetch_add(1, Ordering::Relaxed))
-    }
-}
+/// Which loop a [`Timeout`](super::Timeout) or an [`Immediate`](super::Immediate) belongs to
+/// (chapter 7's loop ids): every [`Node::boot`] takes a new one, so a name handed out by one
+/// loop finds nothing in another.
+pub(crate) use crate::ch07_phases::LoopId;
 
 /// The loop with Node's layer on top: chapter 7's [`Loop`] holding a [`NodeState`]. Every
 /// callback of this layer gets `&mut Node`, so it can schedule more work.
