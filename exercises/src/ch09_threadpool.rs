@@ -118,6 +118,12 @@ impl MiniPool {
     pub fn take_done(&self) -> Vec<u64> {
         std::mem::take(&mut *self.shared.done.lock().unwrap())
     }
+
+    /// How many workers have ended. None should before the pool is dropped: one that has
+    /// panicked or returned early (the tests ask, so as to fail at once instead of waiting).
+    pub fn workers_gone(&self) -> usize {
+        self.threads.iter().filter(|t| t.is_finished()).count()
+    }
 }
 
 impl Drop for MiniPool {

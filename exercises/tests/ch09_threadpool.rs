@@ -90,12 +90,18 @@ mod ch09 {
         use std::sync::{Arc, Barrier};
         use std::time::{Duration, Instant};
 
-        /// Collects finished ids until `n` have come, or panics after 10 s.
+        /// Collects finished ids until `n` have come, or panics after 10 s, or as soon as a
+        /// worker thread has ended (a worker that panicked finishes no job).
         fn wait_for(pool: &MiniPool, n: usize) -> Vec<u64> {
             let deadline = Instant::now() + Duration::from_secs(10);
             let mut all = Vec::new();
             while all.len() < n {
                 all.extend(pool.take_done());
+                assert_eq!(
+                    pool.workers_gone(),
+                    0,
+                    "a worker thread ended while the pool was alive (did it panic?)"
+                );
                 assert!(
                     Instant::now() < deadline,
                     "only {} of {n} jobs finished",
